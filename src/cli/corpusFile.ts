@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { fsReason } from '../checkpoint/file.js';
+import { UsageError } from './args.js';
+
+/** The corpus `npm start` trains on: original text written for this project. */
+export const DEFAULT_CORPUS = fileURLToPath(new URL('../../../data/default-corpus.txt', import.meta.url));
+
+/**
+ * Reads a UTF-8 text file for training. A byte order mark is kept as a character, like Python's
+ * `open(encoding='utf-8')`, so vocabularies match the classic script's.
+ */
+export function readCorpusFile(path: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`cannot read corpus ${path}: ${fsReason(e)}`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new UsageError(`corpus ${path} is not valid UTF-8 text`);
+  }
+  if (text.length === 0) throw new UsageError(`corpus ${path} is empty`);
+  return text;
+}

@@ -1,0 +1,47 @@
+// Dimension key: H = hiddenSize, V = vocabSize, T = seqLength (window length).
+import type { Params } from './params.js';
+
+/**
+ * A compute backend for the model: forward + backpropagation through time over one window, and one
+ * step of sampling. The plain reference kernel is the oracle; faster kernels must agree with it to
+ * rounding. A kernel keeps its buffers where it computes best, hence the factory: `createModel`
+ * allocates one {@link Model} per training run.
+ */
+export interface Kernel {
+  readonly name: string;
+  /** Allocates zeroed parameters, gradients and scratch space for windows of up to `maxSeqLength`. */
+  createModel(hiddenSize: number, vocabSize: number, maxSeqLength: number): Model;
+}
+
+/**
+ * One run's buffers and the kernel functions bound to them. Owned by a single subscription: the loss
+ * stage writes `grads` and `hs`, the optimizer writes `params` in place, nothing else writes.
+ */
+export interface Model {
+  readonly kernel: Kernel;
+  readonly maxSeqLength: number;
+  /** The live parameters. */
+  readonly params: Params;
+  /** Gradients of the last window, overwritten by each `lossFun` call. */
+  readonly grads: Params;
+  /**
+   * Hidden states, (maxSeqLength + 1, H) row-major. Row 0 is `hprev`, the state fed into the window
+   * (write it before calling `lossFun`); row t + 1 is the state after input t.
+   */
+  readonly hs: Float64Array;
+  /**
+   * Forward pass and backpropagation through time over `inputs` (length T ≤ maxSeqLength), starting
+   * from hidden state `hs` row 0. Returns the summed loss Σ_t −ln p_t[targets_t]; leaves the unclipped
+   * gradients in `grads` and the hidden states in `hs`.
+   */
+  lossFun(inputs: Int32Array, targets: Int32Array): number;
+  /** Forward pass only: the summed loss of the window, hidden states in `hs`, gradients untouched. */
+  loss(inputs: Int32Array, targets: Int32Array): number;
+  /**
+   * One sampling step: `h ← tanh(Wxh[:, ix] + Whh·h + bh)` in place, then `probs ← softmax(y / temperature)`
+   * with `y = Why·h + by`. `h` has H entries and `probs` V.
+   */
+  sampleStep(ix: number, h: Float64Array, temperature: number, probs: Float64Array): void;
+  /** A zeroed buffer living beside the parameters (e.g. optimizer memory a fast update can reach). */
+  allocate(length: number): Float64Array;
+}

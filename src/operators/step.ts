@@ -1,0 +1,26 @@
+import type { Window } from '../corpus/windows.js';
+import type { Model } from '../model/kernel.js';
+import type { Params } from '../model/params.js';
+
+/**
+ * What the loss stage emits for each window. Ownership, so that stages can reuse buffers safely:
+ * - `params` are the live parameters, owned by the `lossFun` subscription; only the optimizer stage
+ *   writes them, in place, while the step is being emitted.
+ * - `grads`, `hprev` and `h` are views into buffers that the next window overwrites: they are valid only
+ *   during the synchronous emission of this step. Copy them to keep them.
+ * Everything else is a plain value.
+ */
+export interface TrainingStep extends Window {
+  /** Σ_t −ln p_t[targets_t] over the window (summed, not averaged). */
+  readonly loss: number;
+  /** The live parameters (see ownership above). */
+  readonly params: Params;
+  /** Gradients of `loss` (clipped when the loss stage clips). Valid during emission only. */
+  readonly grads: Params;
+  /** Hidden state fed into the window. Valid during emission only. */
+  readonly hprev: Float64Array;
+  /** Hidden state after the window's last character; becomes the next window's `hprev`. Valid during emission only. */
+  readonly h: Float64Array;
+  /** The kernel-backed model holding these buffers, so later stages (sampling) compute with the same kernel. */
+  readonly model: Model;
+}
