@@ -34,6 +34,7 @@ export { smoothLoss, type SmoothLossConfig } from './operators/smoothLoss.js';
 // Optimizers
 export { adagrad, adagradUpdate, type AdagradConfig } from './optimizers/adagrad.js';
 export { copyOptimizerState, type OptimizerState, type OptimizedStep } from './optimizers/optimizer.js';
+export { createOptimizer, OPTIMIZER_NAMES, type OptimizerSpec } from './optimizers/registry.js';
 
 // Pipeline composition
 export {

@@ -19,7 +19,7 @@ import { lossFun } from '../operators/lossFun.js';
 import { sampleEvery, type Sample, type SampledStep } from '../operators/sampleEvery.js';
 import { smoothLoss } from '../operators/smoothLoss.js';
 import type { TrainingStep } from '../operators/step.js';
-import { adagrad } from '../optimizers/adagrad.js';
+import { createOptimizer, type OptimizerSpec } from '../optimizers/registry.js';
 import type { OptimizerState } from '../optimizers/optimizer.js';
 
 /** Everything that shapes a training run. Every field has the classic default. */
@@ -47,10 +47,11 @@ export interface TrainConfig {
   /** Compute backend. Default: the automatically chosen one. */
   readonly kernel?: Kernel;
   /**
-   * The optimizer stage. Default `adagrad({ learningRate })`. Any operator that updates
-   * `step.params.data` in place from `step.grads` fits here.
+   * The optimizer stage: a spec such as `{ name: 'adagrad', learningRate: 0.1 }` (see
+   * {@link createOptimizer}), or any operator that updates `step.params.data` in place from
+   * `step.grads`. Default: Adagrad with `learningRate`.
    */
-  readonly optimizer?: OperatorFunction<TrainingStep & SampledStep, TrainingStep & SampledStep>;
+  readonly optimizer?: OptimizerSpec | OperatorFunction<TrainingStep & SampledStep, TrainingStep & SampledStep>;
   /** Resume the loop: window cursor, hidden state, optimizer state, smooth loss, sampler. */
   readonly resume?: ResumeState;
   /** Yield to the event loop after this many ms of work. Default 16. */
@@ -177,11 +178,12 @@ export function trainingSteps(corpus: Corpus, config?: TrainConfig): Observable<
   return defer(() => {
     const params = c.init ?? initParams(c.hiddenSize, V, c.seed);
     const optimizer =
-      c.optimizer ??
-      adagrad<TrainingStep & SampledStep>({
-        learningRate: c.learningRate,
-        ...(c.resume?.optimizer ? { state: c.resume.optimizer } : {}),
-      });
+      typeof c.optimizer === 'function'
+        ? c.optimizer
+        : createOptimizer<TrainingStep & SampledStep>(
+            c.optimizer ?? { name: 'adagrad', learningRate: c.learningRate },
+            c.resume?.optimizer,
+          );
     return window$.pipe(
       lossFun(params, {
         ...(c.kernel ? { kernel: c.kernel } : {}),
