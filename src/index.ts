@@ -59,5 +59,8 @@ export {
   type ModelSnapshot,
 } from './checkpoint/format.js';
 
+// Plotting
+export { lineChartSvg, type Series, type LineChartConfig } from './plot/lineChart.js';
+
 // Errors
 export { ConfigError, CorpusError, CheckpointError, NonFiniteLossError } from './errors.js';
