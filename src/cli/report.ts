@@ -11,23 +11,33 @@ export interface Output {
   clearStatus(): void;
 }
 
-export function stdoutOutput(stream: NodeJS.WriteStream = process.stdout): Output {
+export function stdoutOutput(stream: NodeJS.WriteStream = process.stdout): Output & { readonly closed: boolean } {
   const tty = stream.isTTY === true;
   let status = '';
+  let closed = false;
+  // A reader that goes away (`| head`) is not an error worth a stack trace: stop writing.
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    closed = true;
+  });
   return {
+    get closed() {
+      return closed;
+    },
     line(text) {
+      if (closed) return;
       if (status) stream.write('\r\x1b[2K');
       stream.write(`${text}\n`);
       if (status) stream.write(status);
     },
     status(text) {
-      if (!tty) return;
+      if (!tty || closed) return;
       const width = (stream.columns ?? 80) - 1;
       status = text.length > width ? text.slice(0, width) : text;
       stream.write(`\r\x1b[2K${status}`);
     },
     clearStatus() {
-      if (status) stream.write('\r\x1b[2K');
+      if (status && !closed) stream.write('\r\x1b[2K');
       status = '';
     },
   };

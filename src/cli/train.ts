@@ -125,6 +125,10 @@ export function trainCommand(argv: readonly string[]): Promise<number> {
   let last: TrainedStep | undefined;
   let lastStatus = 0;
   const onStep = (s: TrainedStep): void => {
+    if (out.closed) {
+      stopOnClosedOutput();
+      return;
+    }
     last = s;
     meter.add(s.inputs.length);
     if (s.sample) {
@@ -144,6 +148,7 @@ export function trainCommand(argv: readonly string[]): Promise<number> {
     }
   };
 
+  let stopOnClosedOutput = (): void => undefined;
   return new Promise<number>((resolve) => {
     let subscription: Subscription | undefined;
     const finish = (code: number, reason: string, error?: Error): void => {
@@ -170,6 +175,10 @@ export function trainCommand(argv: readonly string[]): Promise<number> {
     const onSignal = (): void => {
       subscription?.unsubscribe();
       finish(0, 'interrupted');
+    };
+    stopOnClosedOutput = () => {
+      subscription?.unsubscribe();
+      finish(0, 'output closed');
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);

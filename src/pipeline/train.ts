@@ -5,8 +5,8 @@ import {
   map,
   Subject,
   type Connectable,
+  type MonoTypeOperatorFunction,
   type Observable,
-  type OperatorFunction,
   type Subscription,
 } from 'rxjs';
 import type { Corpus } from '../corpus/corpus.js';
@@ -48,10 +48,11 @@ export interface TrainConfig {
   readonly kernel?: Kernel;
   /**
    * The optimizer stage: a spec such as `{ name: 'adagrad', learningRate: 0.1 }` (see
-   * {@link createOptimizer}), or any operator that updates `step.params.data` in place from
-   * `step.grads`. Default: Adagrad with `learningRate`.
+   * {@link createOptimizer}), or your own operator that updates `step.params.data` in place from
+   * `step.grads` and emits the step it received (or a spread of it, so fields added by earlier
+   * stages, like `sample`, travel on). Default: Adagrad with `learningRate`.
    */
-  readonly optimizer?: OptimizerSpec | OperatorFunction<TrainingStep & SampledStep, TrainingStep & SampledStep>;
+  readonly optimizer?: OptimizerSpec | MonoTypeOperatorFunction<TrainingStep>;
   /** Resume the loop: window cursor, hidden state, optimizer state, smooth loss, sampler. */
   readonly resume?: ResumeState;
   /** Yield to the event loop after this many ms of work. Default 16. */
@@ -179,7 +180,8 @@ export function trainingSteps(corpus: Corpus, config?: TrainConfig): Observable<
     const params = c.init ?? initParams(c.hiddenSize, V, c.seed);
     const optimizer =
       typeof c.optimizer === 'function'
-        ? c.optimizer
+        ? // Safe by the contract above: the stage passes the step objects through.
+          (c.optimizer as unknown as MonoTypeOperatorFunction<TrainingStep & SampledStep>)
         : createOptimizer<TrainingStep & SampledStep>(
             c.optimizer ?? { name: 'adagrad', learningRate: c.learningRate },
             c.resume?.optimizer,

@@ -1,0 +1,125 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { lastValueFrom, takeWhile, toArray } from 'rxjs';
+import { createCorpus, referenceKernel, train, trainingSteps, type Kernel } from '../../src/index.js';
+import { defaultCorpusText, ROOT, tempDir } from '../helpers.js';
+
+const corpus = createCorpus(defaultCorpusText().slice(0, 4000));
+
+/** A reference kernel that counts its lossFun calls: how much training really happened. */
+function countingKernel(): { kernel: Kernel; calls: () => number } {
+  let calls = 0;
+  const kernel: Kernel = {
+    name: 'counting',
+    createModel(H, V, T) {
+      const m = referenceKernel.createModel(H, V, T);
+      return {
+        ...m,
+        lossFun: (i, t) => {
+          calls++;
+          return m.lossFun(i, t);
+        },
+      };
+    },
+  };
+  return { kernel, calls: () => calls };
+}
+
+describe('train (multicast handle)', () => {
+  it('lets loss$ and sample$ subscribers share one training', async () => {
+    const { kernel, calls } = countingKernel();
+    const run = train(corpus, { hiddenSize: 16, iterations: 250, logEvery: 50, sampleEvery: 100, sampleLength: 20, kernel });
+    const losses = lastValueFrom(run.loss$.pipe(toArray()));
+    const samples = lastValueFrom(run.sample$.pipe(toArray()));
+    run.start();
+    expect((await losses).map((l) => l.iteration)).to.deep.equal([0, 50, 100, 150, 200]);
+    expect((await samples).map((s) => s.iteration)).to.deep.equal([0, 100, 200]);
+    expect(calls()).to.equal(250); // one training, not two
+  });
+
+  it('reports the same numbers as the plain pipeline', async () => {
+    const config = { hiddenSize: 16, iterations: 120, logEvery: 40, sampleEvery: 60, sampleLength: 15 };
+    const run = train(corpus, config);
+    const losses = lastValueFrom(run.loss$.pipe(toArray()));
+    const samples = lastValueFrom(run.sample$.pipe(toArray()));
+    run.start();
+    const steps = await lastValueFrom(trainingSteps(corpus, config).pipe(toArray()));
+    expect(await losses).to.deep.equal(
+      steps.filter((s) => s.iteration % 40 === 0).map(({ iteration, loss, smoothLoss }) => ({ iteration, loss, smoothLoss })),
+    );
+    expect(await samples).to.deep.equal(steps.filter((s) => s.sample).map((s) => s.sample));
+  });
+
+  it('start() is idempotent', () => {
+    const run = train(corpus, { hiddenSize: 8, iterations: 5 });
+    const a = run.start();
+    expect(run.start()).to.equal(a);
+  });
+
+  it('stops training within one window of unsubscribing, and timers keep running meanwhile', async () => {
+    const { kernel, calls } = countingKernel();
+    const run = train(corpus, { hiddenSize: 32, kernel }); // endless
+    const sub = run.start();
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    await new Promise((r) => setTimeout(r, 120));
+    clearInterval(timer);
+    sub.unsubscribe();
+    const atStop = calls();
+    expect(atStop).to.be.greaterThan(0);
+    expect(ticks).to.be.greaterThan(3); // the event loop was not starved
+    await new Promise((r) => setTimeout(r, 50));
+    expect(calls()).to.equal(atStop);
+  });
+
+  it('delivers a failure to every stream on the error channel', async () => {
+    const failing: Kernel = {
+      name: 'failing',
+      createModel(H, V, T) {
+        const m = referenceKernel.createModel(H, V, T);
+        let n = 0;
+        return { ...m, lossFun: (i, t) => (n++ === 7 ? Number.POSITIVE_INFINITY : m.lossFun(i, t)) };
+      },
+    };
+    const run = train(corpus, { hiddenSize: 8, logEvery: 1, kernel: failing });
+    const errors: string[] = [];
+    run.loss$.subscribe({ error: (e: Error) => errors.push(`loss$: ${e.message}`) });
+    run.sample$.subscribe({ error: (e: Error) => errors.push(`sample$: ${e.message}`) });
+    run.start();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(errors).to.deep.equal([
+      'loss$: loss is Infinity at iteration 7 (training diverged; try a smaller learning rate)',
+      'sample$: loss is Infinity at iteration 7 (training diverged; try a smaller learning rate)',
+    ]);
+  });
+
+  it('composes with ordinary operators: takeWhile stops training', async () => {
+    const { kernel, calls } = countingKernel();
+    const steps = await lastValueFrom(
+      trainingSteps(corpus, { hiddenSize: 8, kernel }).pipe(
+        takeWhile((s) => s.iteration < 30),
+        toArray(),
+      ),
+    );
+    expect(steps).to.have.length(30);
+    expect(calls()).to.equal(31); // the 31st step is computed, seen by takeWhile, and ends the run
+  });
+
+  it('lets the process exit by itself when training completes (no stray timers)', () => {
+    const dir = tempDir();
+    const script = join(dir, 'run.mjs');
+    writeFileSync(
+      script,
+      `import { createCorpus, train } from ${JSON.stringify(join(ROOT, 'dist/src/index.js'))};\n` +
+        `const run = train(createCorpus('hello world, hello rnn. '.repeat(20)), { hiddenSize: 8, iterations: 300 });\n` +
+        `run.loss$.subscribe({ complete: () => console.log('complete') });\n` +
+        `run.start();\n`,
+    );
+    const r = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.error).to.equal(undefined); // not killed by the timeout
+    expect(r.status).to.equal(0);
+    expect(r.stdout.trim()).to.equal('complete');
+  });
+});
