@@ -56,7 +56,7 @@ export interface WindowsConfig {
  * const corpus = createCorpus('hello world, hello rnn');
  * windows(corpus, { seqLength: 4 }).pipe(take(2)).subscribe((w) => console.log(w.position, w.inputs));
  * // 0 Int32Array(4) [ 4, 3, 5, 5 ]
- * // 4 Int32Array(4) [ 6, 0, 9, 6 ]
+ * // 4 Int32Array(4) [ 7, 0, 9, 7 ]
  * ```
  *
  * @param corpus The encoded text.

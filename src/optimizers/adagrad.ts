@@ -49,7 +49,8 @@ export function adagradUpdate(
  *   .pipe(lossFun(initParams(8, 3, 1)), adagrad({ learningRate: 0.1 }), take(3))
  *   .subscribe((s) => console.log(s.iteration, s.loss.toFixed(3)));
  * // 0 4.394
- * // 1 ...
+ * // 1 4.440
+ * // 2 3.733
  * ```
  *
  * @param config `learningRate` (0.1), `epsilon` (1e-8), `state` (zeros).
