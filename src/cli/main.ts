@@ -4,10 +4,14 @@
 import { readFileSync } from 'node:fs';
 import { CheckpointError, ConfigError, CorpusError } from '../errors.js';
 import { UsageError } from './args.js';
+import { exportCommand } from './export.js';
+import { sampleCommand } from './sample.js';
 import { trainCommand } from './train.js';
 
 const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<number>; summary: string }> = {
-  train: { run: trainCommand, summary: 'train a model on a text file' },
+  train: { run: trainCommand, summary: 'train a model on a text file (checkpoints, resume, validation)' },
+  sample: { run: sampleCommand, summary: 'generate text from a checkpoint or .safetensors model' },
+  export: { run: exportCommand, summary: 'write a checkpoint as .safetensors (for PyTorch, numpy, ...)' },
 };
 
 function mainHelp(): string {

@@ -295,14 +295,13 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
       resolve(finalSaveFailed && code === 0 ? 1 : code);
     };
     const onSignal = (signal: NodeJS.Signals): void => {
-      if (finished) return;
-      if (stopRequested) {
-        // Second signal: the user wants out now. Writes are synchronous, so none is half done here.
-        out.clearStatus();
-        process.stderr.write(`min-char-rnn: ${signal} again: quitting at once; the checkpoint is left as it was\n`);
-        process.exit(130);
-      }
+      if (finished || stopRequested) return;
       stopRequested = true;
+      // Hand both signals back to the OS: a second Ctrl-C then ends the process at once, even in the
+      // middle of a long window, which a JS handler (run only between windows) could not do. A write
+      // cut short that way leaves the previous checkpoint in place (writes are atomic).
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       const what = checkpointPath !== undefined ? ', saving the checkpoint' : '';
       out.notice(`${signal}: stopping after the current window${what} (press Ctrl-C again to quit at once)`);
     };
