@@ -79,7 +79,9 @@ export function parseCheckpoint(
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new CheckpointError(`not valid JSON (${(e as Error).message}); the file may be truncated`);
+    // JSON.parse quotes the text it choked on, newlines and all: keep the message to one short line.
+    const why = (e as Error).message.replace(/\s+/g, ' ').slice(0, 120);
+    throw new CheckpointError(`not valid JSON (${why}); the file may be truncated`);
   }
   if (!isObject(raw)) throw new CheckpointError('not a checkpoint: expected a JSON object');
   if (raw.format !== CHECKPOINT_FORMAT) {

@@ -61,7 +61,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    const message = e instanceof Error ? e.message : String(e);
+    // One line, always: a message quoting user data may carry newlines.
+    const message = (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
     process.stderr.write(`min-char-rnn: ${message}\n`);
     if (process.env.MIN_CHAR_RNN_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     process.exitCode = exitCodeFor(e);

@@ -132,27 +132,6 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
   const { seqLength, logEvery, target, checkpointPath, keepBestPath, plotPath, checkpointEvery } = plan;
   const hiddenSize = plan.hyperparameters.hiddenSize;
   const V = plan.vocab.size;
-  if (json) {
-    out.line(
-      startRecord(plan.vocab, {
-        hiddenSize,
-        seqLength,
-        corpusLength: plan.corpusLength,
-        parameters: parameterCount(hiddenSize, V),
-        learningRate: plan.optimizerSpec.learningRate ?? plan.hyperparameters.learningRate,
-        seed: String(plan.hyperparameters.seed),
-        ...(target !== undefined ? { iterations: target } : {}),
-        trainLength: plan.train.ids.length,
-        valLength: plan.validation?.ids.length ?? 0,
-        valFraction: plan.valFraction,
-        evalEvery: plan.evalEvery,
-        ...(checkpointPath !== undefined ? { checkpoint: checkpointPath, checkpointEvery } : {}),
-        ...(plan.resumedFrom !== undefined ? { resumedFrom: plan.resumedFrom, startIteration: plan.startIteration } : {}),
-        ...(plan.fineTune ? { fineTune: true } : {}),
-      }),
-    );
-  }
-
   const lossHistory = plan.lossHistory;
   const valHistory = plan.valHistory;
   let best: Evaluation | undefined = plan.best;
@@ -307,6 +286,27 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    // Announced only now that the handlers are in place: a client may signal as soon as it reads this.
+    if (json) {
+      out.line(
+        startRecord(plan.vocab, {
+          hiddenSize,
+          seqLength,
+          corpusLength: plan.corpusLength,
+          parameters: parameterCount(hiddenSize, V),
+          learningRate: plan.optimizerSpec.learningRate ?? plan.hyperparameters.learningRate,
+          seed: String(plan.hyperparameters.seed),
+          ...(target !== undefined ? { iterations: target } : {}),
+          trainLength: plan.train.ids.length,
+          valLength: plan.validation?.ids.length ?? 0,
+          valFraction: plan.valFraction,
+          evalEvery: plan.evalEvery,
+          ...(checkpointPath !== undefined ? { checkpoint: checkpointPath, checkpointEvery } : {}),
+          ...(plan.resumedFrom !== undefined ? { resumedFrom: plan.resumedFrom, startIteration: plan.startIteration } : {}),
+          ...(plan.fineTune ? { fineTune: true } : {}),
+        }),
+      );
+    }
     run.step$.subscribe({
       next: (s) => {
         if (finished) return;
