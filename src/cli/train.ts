@@ -137,7 +137,7 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
   let best: Evaluation | undefined = plan.best;
   let lastVal: Evaluation | undefined = valHistory[valHistory.length - 1];
   let last: { iteration: number; smoothLoss: number } | undefined;
-  let lastStatus = -Infinity;
+  let lastStatus = 0; // first draw after 0.1 s, once the speed means something
   let stopRequested = false;
   let finished = false;
   let savedAt: number | undefined; // iteration count of the last checkpoint written by this run
