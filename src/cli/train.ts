@@ -15,7 +15,7 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
   { name: 'hidden-size', kind: 'positive-integer', value: 'N', help: 'size of the hidden state', default: '100' },
   { name: 'seq-length', kind: 'positive-integer', value: 'N', help: 'characters per window (BPTT length)', default: '25' },
   { name: 'learning-rate', kind: 'positive-number', value: 'X', help: 'Adagrad step size', default: '0.1' },
-  { name: 'iterations', kind: 'count', value: 'N', help: 'stop after N iterations', default: 'run until Ctrl-C' },
+  { name: 'iterations', kind: 'count', value: 'N', help: 'stop after N iterations (in total, counting those before a --resume)', default: 'run until Ctrl-C' },
   { name: 'seed', kind: 'string', value: 'S', help: 'seed for the initial weights and the sampler', default: '1' },
   { name: 'sample-every', kind: 'count', value: 'N', help: 'sample every N iterations, 0 = never', default: '100' },
   { name: 'sample-length', kind: 'positive-integer', value: 'N', help: 'characters per sample', default: '200' },
