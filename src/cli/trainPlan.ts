@@ -258,12 +258,14 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
   }
   const savedSpec: OptimizerSpec = t.optimizer?.spec ?? { name: 'adagrad', learningRate: h.learningRate };
   if (typeof c.optimizer === 'object') {
+    // Compare what both sides state (a command line may fill in defaults the checkpoint left out), and
+    // the optimizer's name only when it was asked for.
     const given = c.optimizer;
-    const keys = new Set([...Object.keys(given), ...Object.keys(savedSpec)]);
-    for (const k of keys) {
-      if (k === 'learningRate') continue;
-      if (given[k] !== undefined && given[k] !== savedSpec[k]) {
-        conflict(k === 'name' ? 'optimizer' : k, given[k], savedSpec[k], `optimizer ${k}`);
+    if (opts.given.has('optimizer') && given.name !== savedSpec.name) conflict('optimizer', given.name, savedSpec.name, 'optimizer');
+    for (const k of Object.keys(given)) {
+      if (k === 'name' || k === 'learningRate') continue;
+      if (given[k] !== undefined && savedSpec[k] !== undefined && given[k] !== savedSpec[k]) {
+        conflict(k, given[k], savedSpec[k], `optimizer ${k}`);
       }
     }
   }
@@ -275,7 +277,10 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
     changes.push(`${label} ${recorded ?? 'unbounded'} → ${given}`);
     return given;
   };
-  const learningRate = pick('learning rate', c.learningRate, savedSpec.learningRate ?? h.learningRate);
+  const givenRate = opts.given.has('learning-rate')
+    ? (c.learningRate ?? (typeof c.optimizer === 'object' ? c.optimizer.learningRate : undefined))
+    : undefined;
+  const learningRate = pick('learning rate', givenRate, savedSpec.learningRate ?? h.learningRate);
   const iterations = pick('iterations', c.iterations ?? undefined, h.iterations);
   const sampleEvery = pick('sample every', c.sampleEvery, h.sampleEvery);
   const sampleLength = pick('sample length', c.sampleLength, h.sampleLength);
@@ -406,7 +411,9 @@ function checkOutputs(plan: TrainPlan): void {
         try {
           const bytes = readFileSync(path);
           if (isSafetensors(bytes)) throw new CheckpointError('it is a safetensors export');
-          loadCheckpointFile(path);
+          const old = loadCheckpointFile(path);
+          const at = old.training ? ` at iteration ${old.training.iteration}` : '';
+          plan.notices.push(`${path} holds a checkpoint${at} from an earlier run; this run will replace it when it saves`);
         } catch (e) {
           const why = e instanceof Error ? e.message : String(e);
           throw new UsageError(`refusing to replace ${path}: it exists and is not a min-char-rnn training checkpoint (${why})`);
