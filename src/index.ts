@@ -4,6 +4,13 @@
 export { buildVocabulary, vocabularyFromChars, encode, decode, type Vocabulary } from './corpus/vocabulary.js';
 export { createCorpus, type Corpus } from './corpus/corpus.js';
 export { windows, type Window, type WindowCursor, type WindowsConfig } from './corpus/windows.js';
+export {
+  splitCorpus,
+  defaultValidationFraction,
+  DEFAULT_VALIDATION_FRACTION,
+  MIN_VALIDATION_WINDOWS,
+  type CorpusSplit,
+} from './corpus/split.js';
 
 // Model: parameters, kernels, sampling
 export {
@@ -24,12 +31,20 @@ export { defaultKernel } from './model/kernels.js';
 export { drawIndex, argmax, sampleIndices } from './model/sampling.js';
 export { clipInPlace } from './model/clip.js';
 export { seededRandom, restoreRandom, type SeededRandom, type RandomState } from './model/rng.js';
+export { generate, defaultPrime, drawTopK, type GenerateConfig } from './model/generate.js';
 
 // Operators: the stages of the pipeline
 export type { TrainingStep } from './operators/step.js';
 export { lossFun, type LossFunConfig } from './operators/lossFun.js';
 export { sampleEvery, type SampleEveryConfig, type Sample, type SampledStep } from './operators/sampleEvery.js';
 export { smoothLoss, type SmoothLossConfig } from './operators/smoothLoss.js';
+export {
+  evaluateEvery,
+  heldOutLoss,
+  type EvaluateEveryConfig,
+  type Evaluation,
+  type EvaluatedStep,
+} from './operators/evaluateEvery.js';
 
 // Optimizers
 export { adagrad, adagradUpdate, type AdagradConfig } from './optimizers/adagrad.js';
@@ -45,22 +60,54 @@ export {
   type TrainConfig,
   type ResolvedTrainConfig,
   type ResumeState,
+  type ValidationConfig,
   type TrainedStep,
   type LossRecord,
 } from './pipeline/train.js';
 
-// Checkpoints (format 1, JSON)
+// Checkpoints (format 1, JSON, with training state) and safetensors export
 export {
   serializeCheckpoint,
+  serializeTrainingCheckpoint,
   parseCheckpoint,
   numberJson,
   CHECKPOINT_FORMAT,
   CHECKPOINT_VERSION,
   type ModelSnapshot,
 } from './checkpoint/format.js';
+export {
+  snapshotTraining,
+  resumeConfig,
+  resumeStateOf,
+  recordLoss,
+  encodeTrainingState,
+  decodeTrainingState,
+  MAX_LOSS_HISTORY,
+  type TrainingCheckpoint,
+  type TrainingState,
+  type TrainingHyperparameters,
+  type CorpusFingerprint,
+  type ValidationState,
+  type SnapshotInfo,
+  type SnapshotStep,
+} from './checkpoint/training.js';
+export {
+  encodeSafetensors,
+  decodeSafetensors,
+  encodeModelSafetensors,
+  decodeModelSafetensors,
+  modelMetadata,
+  isSafetensors,
+  MAX_HEADER_BYTES,
+  type TensorEntry,
+  type DecodedTensor,
+  type SafetensorsContents,
+} from './checkpoint/safetensors.js';
+export { decodeCheckpoint, type LoadedCheckpoint } from './checkpoint/decode.js';
 
 // Plotting
 export { lineChartSvg, type Series, type LineChartConfig } from './plot/lineChart.js';
+export { lossChartSvg, type LossChartData, type LossChartConfig } from './plot/lossChart.js';
 
 // Errors
 export { ConfigError, CorpusError, CheckpointError, NonFiniteLossError } from './errors.js';

@@ -1,8 +1,20 @@
 // Node-only file I/O for checkpoints and corpora (the rest of the library runs in browsers too).
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CheckpointError } from '../errors.js';
-import { parseCheckpoint, serializeCheckpoint, type ModelSnapshot } from './format.js';
+import { decodeCheckpoint, type LoadedCheckpoint } from './decode.js';
+import { parseCheckpoint, serializeCheckpoint, serializeTrainingCheckpoint, type ModelSnapshot } from './format.js';
+import type { TrainingCheckpoint } from './training.js';
 
 /** Why reading `path` failed, in words (ENOENT → "no such file"). */
 export function fsReason(e: unknown): string {
@@ -32,7 +44,7 @@ export function fsReason(e: unknown): string {
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const tmp = tempPathFor(path);
   let fd: number | undefined;
   try {
     fd = openSync(tmp, 'wx', 0o644);
@@ -57,6 +69,119 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     }
   } catch {
     // Some platforms cannot open or fsync a directory; the rename is still atomic there.
+  }
+}
+
+let tempCounter = 0;
+
+/** The temporary file a write of `path` goes through: `.<name>.<pid>.<stamp>.tmp` beside it. */
+export function tempPathFor(path: string): string {
+  tempCounter = (tempCounter + 1) % 1000;
+  const stamp = `${Date.now()}${String(tempCounter).padStart(3, '0')}`;
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${stamp}.tmp`);
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+}
+
+/**
+ * Removes temporary files that writes of `path` left behind when their process was killed mid-write
+ * (`.<name>.<pid>.<stamp>.tmp` whose pid is no longer running). Files of live processes are kept.
+ *
+ * @returns The paths removed.
+ */
+export function removeStaleTempFiles(path: string): string[] {
+  const dir = dirname(path);
+  const prefix = `.${basename(path)}.`;
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const m = /^(\d+)\.(\d+)\.tmp$/.exec(name.slice(prefix.length));
+    if (!m || isAlive(Number(m[1]))) continue;
+    try {
+      rmSync(join(dir, name), { force: true });
+      removed.push(join(dir, name));
+    } catch {
+      // Not ours to fight over: leave it.
+    }
+  }
+  return removed;
+}
+
+/**
+ * Checks, before any work is done, that `path` can be written the way {@link writeFileAtomic} will: its
+ * folder exists and accepts a new file (one is created and removed), and `path` is not a folder.
+ * Throws a CheckpointError naming `what` (e.g. "checkpoint") and the reason.
+ */
+export function checkWritable(path: string, what: string): void {
+  const dir = dirname(path);
+  const fail = (reason: string): never => {
+    throw new CheckpointError(`cannot write ${what} ${path}: ${reason}`);
+  };
+  try {
+    if (!statSync(dir).isDirectory()) fail(`${dir} is not a folder`);
+  } catch (e) {
+    if (e instanceof CheckpointError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    fail(code === 'ENOENT' ? `folder ${dir} does not exist` : `folder ${dir}: ${fsReason(e)}`);
+  }
+  try {
+    if (statSync(path).isDirectory()) fail('it is a folder');
+  } catch (e) {
+    if (e instanceof CheckpointError) throw e;
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') fail(fsReason(e));
+  }
+  const probe = tempPathFor(path);
+  try {
+    closeSync(openSync(probe, 'wx', 0o644));
+  } catch (e) {
+    fail(`folder ${dir}: ${fsReason(e)}`);
+  }
+  rmSync(probe, { force: true });
+}
+
+/**
+ * Reads a model file of either encoding (JSON checkpoint or safetensors, told apart by content); every
+ * failure is one CheckpointError line naming the file.
+ */
+export function loadCheckpointFile(path: string): LoadedCheckpoint {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new CheckpointError(`cannot read checkpoint ${path}: ${fsReason(e)}`);
+  }
+  try {
+    return decodeCheckpoint(bytes);
+  } catch (e) {
+    if (e instanceof CheckpointError) throw new CheckpointError(`checkpoint ${path}: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * Saves a checkpoint with its training state atomically: serialised completely first (a value that
+ * cannot be saved fails before the file is touched), then written by {@link writeFileAtomic}.
+ */
+export function writeTrainingCheckpointFile(path: string, checkpoint: TrainingCheckpoint): void {
+  const text = serializeTrainingCheckpoint(checkpoint);
+  try {
+    writeFileAtomic(path, text);
+  } catch (e) {
+    throw new CheckpointError(`cannot write checkpoint ${path}: ${fsReason(e)}`);
   }
 }
 

@@ -2,6 +2,10 @@
 import { vocabularyFromChars, type Vocabulary } from '../corpus/vocabulary.js';
 import { CheckpointError, CorpusError } from '../errors.js';
 import { PARAM_NAMES, paramShapes, paramsView, type ParamName, type Params } from '../model/params.js';
+import { jsonText, numberJson, type JsonLike } from './json.js';
+import { decodeTrainingState, encodeTrainingState, type TrainingCheckpoint, type TrainingState } from './training.js';
+
+export { numberJson };
 
 export const CHECKPOINT_FORMAT = 'min-char-rnn';
 export const CHECKPOINT_VERSION = 1;
@@ -14,9 +18,10 @@ export interface ModelSnapshot {
 
 /**
  * Writes format 1: `{ format, version, vocab, hiddenSize, params: { Wxh: [[..]..], Whh, Why, bh, by } }`,
- * plus any `extra` top-level fields (later format revisions add training state this way; readers ignore
- * fields they do not know). Numbers are written in the shortest form that reads back to the same double,
- * and −0 keeps its sign, so a round trip is bit-identical. Non-finite numbers are refused.
+ * plus any `extra` top-level fields (the training state is added this way, see
+ * {@link serializeTrainingCheckpoint}; readers ignore fields they do not know). Numbers are written in
+ * the shortest form that reads back to the same double, and −0 keeps its sign, so a round trip is
+ * bit-identical. Non-finite numbers are refused, in `extra` too (Float64Arrays there are written as arrays).
  */
 export function serializeCheckpoint(snapshot: ModelSnapshot, extra?: Readonly<Record<string, unknown>>): string {
   const { vocab, params } = snapshot;
@@ -31,9 +36,9 @@ export function serializeCheckpoint(snapshot: ModelSnapshot, extra?: Readonly<Re
     vocab: vocab.chars,
     hiddenSize: params.hiddenSize,
   };
-  const fields = Object.entries({ ...head, ...(extra ?? {}) }).map(
-    ([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`,
-  );
+  const fields = Object.entries({ ...head, ...(extra ?? {}) })
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `  ${JSON.stringify(k)}: ${jsonText(v as JsonLike, k, '  ')}`);
   return `{\n${fields.join(',\n')},\n  "params": {\n${tensors.join(',\n')}\n  }\n}\n`;
 }
 
@@ -50,22 +55,33 @@ function tensorJson(name: string, data: Float64Array, shape: readonly number[]):
   return `[\n      ${lines.join(',\n      ')}\n    ]`;
 }
 
-/** A double as JSON text that parses back to the identical double. */
-export function numberJson(name: string, x: number): string {
-  if (!Number.isFinite(x)) throw new CheckpointError(`cannot save ${name}: it contains ${x}`);
-  return Object.is(x, -0) ? '-0' : String(x);
+/**
+ * Writes a checkpoint with its training state (when it has one) as the top-level `training` field of
+ * format 1. Serialises completely before returning, so a value that cannot be saved (a NaN) fails here,
+ * before any file is touched.
+ *
+ * @param checkpoint Weights, vocabulary and optional training state.
+ * @returns The JSON text.
+ */
+export function serializeTrainingCheckpoint(checkpoint: TrainingCheckpoint): string {
+  const { training, ...snapshot } = checkpoint;
+  return serializeCheckpoint(snapshot, training ? { training: encodeTrainingState(training) } : undefined);
 }
 
 /**
- * Reads format 1 (and later revisions, ignoring fields it does not know). Every problem is a
- * CheckpointError with one line saying what is wrong and where.
+ * Reads format 1 (ignoring fields it does not know), including the training state when present. Every
+ * problem is a CheckpointError with one line saying what is wrong and where.
  */
-export function parseCheckpoint(text: string): ModelSnapshot & { readonly raw: Record<string, unknown> } {
+export function parseCheckpoint(
+  text: string,
+): ModelSnapshot & { readonly raw: Record<string, unknown>; readonly training?: TrainingState } {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new CheckpointError(`not valid JSON (${(e as Error).message}); the file may be truncated`);
+    // JSON.parse quotes the text it choked on, newlines and all: keep the message to one short line.
+    const why = (e as Error).message.replace(/\s+/g, ' ').slice(0, 120);
+    throw new CheckpointError(`not valid JSON (${why}); the file may be truncated`);
   }
   if (!isObject(raw)) throw new CheckpointError('not a checkpoint: expected a JSON object');
   if (raw.format !== CHECKPOINT_FORMAT) {
@@ -92,7 +108,8 @@ export function parseCheckpoint(text: string): ModelSnapshot & { readonly raw: R
   const params = paramsView(H, vocab.size);
   const shapes = paramShapes(H, vocab.size);
   for (const name of PARAM_NAMES) readTensor(name, raw.params[name], shapes[name]!, params[name]);
-  return { vocab, params, raw };
+  if (raw.training === undefined) return { vocab, params, raw };
+  return { vocab, params, raw, training: decodeTrainingState(raw.training, H, vocab.size) };
 }
 
 function readTensor(name: ParamName, value: unknown, shape: readonly number[], out: Float64Array): void {

@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fsReason } from '../checkpoint/file.js';
+import type { CorpusFingerprint } from '../checkpoint/training.js';
 import { UsageError } from './args.js';
 
 /** The corpus `npm start` trains on: original text written for this project. */
@@ -25,4 +28,17 @@ export function readCorpusFile(path: string): string {
   }
   if (text.length === 0) throw new UsageError(`corpus ${path} is empty`);
   return text;
+}
+
+/**
+ * What identifies a corpus in a checkpoint: its absolute path, its length in characters (code points)
+ * and the SHA-256 of its UTF-8 bytes (which are exactly the file's bytes: the text was decoded strictly).
+ */
+export function fingerprintCorpus(text: string, path: string): CorpusFingerprint {
+  let length = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xdc00 || c > 0xdfff) length++; // a low surrogate completes a code point already counted
+  }
+  return { path: resolve(path), length, sha256: createHash('sha256').update(text, 'utf8').digest('hex') };
 }

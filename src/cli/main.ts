@@ -4,10 +4,14 @@
 import { readFileSync } from 'node:fs';
 import { CheckpointError, ConfigError, CorpusError } from '../errors.js';
 import { UsageError } from './args.js';
+import { exportCommand } from './export.js';
+import { sampleCommand } from './sample.js';
 import { trainCommand } from './train.js';
 
 const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<number>; summary: string }> = {
-  train: { run: trainCommand, summary: 'train a model on a text file' },
+  train: { run: trainCommand, summary: 'train a model on a text file (checkpoints, resume, validation)' },
+  sample: { run: sampleCommand, summary: 'generate text from a checkpoint or .safetensors model' },
+  export: { run: exportCommand, summary: 'write a checkpoint as .safetensors (for PyTorch, numpy, ...)' },
 };
 
 function mainHelp(): string {
@@ -57,7 +61,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    const message = e instanceof Error ? e.message : String(e);
+    // One line, always: a message quoting user data may carry newlines.
+    const message = (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
     process.stderr.write(`min-char-rnn: ${message}\n`);
     if (process.env.MIN_CHAR_RNN_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     process.exitCode = exitCodeFor(e);

@@ -9,14 +9,30 @@ export interface Output {
   status(text: string): void;
   /** Removes the status line, leaving the cursor at the start of an empty line. */
   clearStatus(): void;
+  /** A message for the user on stderr, `min-char-rnn: ` first; the status line is kept intact around it. */
+  notice(text: string): void;
+  /** True once the reader of stdout has gone away (EPIPE): nothing more is written there. */
+  readonly closed: boolean;
 }
 
-export function stdoutOutput(stream: NodeJS.WriteStream = process.stdout): Output & { readonly closed: boolean } {
+/** The parts of a stream the output needs (a fake one in tests). */
+export interface OutputStream {
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+  write(text: string): unknown;
+  on?(event: 'error', listener: (e: NodeJS.ErrnoException) => void): unknown;
+}
+
+export function stdoutOutput(
+  stream: OutputStream = process.stdout,
+  errors: OutputStream = process.stderr,
+): Output {
   const tty = stream.isTTY === true;
   let status = '';
   let closed = false;
-  // A reader that goes away (`| head`) is not an error worth a stack trace: stop writing.
-  stream.on('error', (e: NodeJS.ErrnoException) => {
+  // A reader that goes away (`| head`) is not an error worth a stack trace: stop writing, and let the
+  // command stop as it would on Ctrl-C.
+  stream.on?.('error', (e) => {
     if (e.code !== 'EPIPE') throw e;
     closed = true;
   });
@@ -29,6 +45,11 @@ export function stdoutOutput(stream: NodeJS.WriteStream = process.stdout): Outpu
       if (status) stream.write('\r\x1b[2K');
       stream.write(`${text}\n`);
       if (status) stream.write(status);
+    },
+    notice(text) {
+      if (status && !closed) stream.write('\r\x1b[2K');
+      errors.write(`min-char-rnn: ${text}\n`);
+      if (status && !closed) stream.write(status);
     },
     status(text) {
       if (!tty || closed) return;
@@ -68,4 +89,46 @@ export function startRecord(
 
 export function formatInteger(n: number): string {
   return Math.round(n).toLocaleString('en-US');
+}
+
+/** What the live status line shows. */
+export interface StatusInfo {
+  readonly iteration: number;
+  /** The iteration count the run stops at, when there is one (for the ETA). */
+  readonly target?: number | undefined;
+  readonly smoothLoss: number;
+  readonly seqLength: number;
+  /** The last validation loss, nats per character. */
+  readonly valLoss?: number | undefined;
+  readonly charsPerSecond: number;
+  readonly elapsedSeconds: number;
+  /** Iterations run by this process so far (for the ETA). */
+  readonly iterationsDone: number;
+}
+
+/**
+ * The live status line: `iter 1,200/5,000 | loss 52.1234 | 3.007 bits/char | val 1.9876 (2.868 bits) |
+ * 31,250 chars/s | 12s | ETA 38s`. Bits per character come from the smoothed loss: smoothLoss / T / ln 2.
+ */
+export function formatStatus(s: StatusInfo): string {
+  const parts = [
+    `iter ${formatInteger(s.iteration)}${s.target !== undefined ? `/${formatInteger(s.target)}` : ''}`,
+    `loss ${s.smoothLoss.toFixed(4)}`,
+    `${(s.smoothLoss / s.seqLength / Math.LN2).toFixed(3)} bits/char`,
+  ];
+  if (s.valLoss !== undefined) parts.push(`val ${s.valLoss.toFixed(4)} (${(s.valLoss / Math.LN2).toFixed(3)} bits)`);
+  parts.push(`${formatInteger(s.charsPerSecond)} chars/s`, formatDuration(s.elapsedSeconds));
+  if (s.target !== undefined && s.iterationsDone > 0) {
+    const remaining = Math.max(0, s.target - s.iteration - 1);
+    parts.push(`ETA ${formatDuration((remaining * s.elapsedSeconds) / s.iterationsDone)}`);
+  }
+  return parts.join(' | ');
+}
+
+/** `42s`, `3m 05s`, `2h 07m`. */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }

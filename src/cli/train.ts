@@ -1,25 +1,34 @@
 import type { Subscription } from 'rxjs';
-import { readCheckpointFile } from '../checkpoint/file.js';
-import { createCorpus } from '../corpus/corpus.js';
-import { CorpusError } from '../errors.js';
-import { parameterCount, type Params } from '../model/params.js';
+import { writeFileAtomic, writeTrainingCheckpointFile, fsReason } from '../checkpoint/file.js';
+import { recordLoss, snapshotTraining, type TrainingCheckpoint } from '../checkpoint/training.js';
+import { parameterCount } from '../model/params.js';
+import type { Evaluation } from '../operators/evaluateEvery.js';
 import { train, type TrainConfig, type TrainedStep } from '../pipeline/train.js';
+import { lossChartSvg } from '../plot/lossChart.js';
 import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args.js';
-import { DEFAULT_CORPUS, readCorpusFile } from './corpusFile.js';
-import { formatInteger, Meter, startRecord, stdoutOutput } from './report.js';
+import { DEFAULT_CORPUS } from './corpusFile.js';
+import { formatStatus, Meter, startRecord, stdoutOutput, type Output } from './report.js';
+import { planTraining, type TrainPlan } from './trainPlan.js';
 
 export const TRAIN_FLAGS: readonly FlagSpec[] = [
   { name: 'corpus', kind: 'string', value: 'FILE', help: 'UTF-8 text to train on', default: 'data/default-corpus.txt' },
   { name: 'hidden-size', kind: 'positive-integer', value: 'N', help: 'size of the hidden state', default: '100' },
   { name: 'seq-length', kind: 'positive-integer', value: 'N', help: 'characters per window (BPTT length)', default: '25' },
   { name: 'learning-rate', kind: 'positive-number', value: 'X', help: 'Adagrad step size', default: '0.1' },
-  { name: 'iterations', kind: 'count', value: 'N', help: 'stop after N iterations', default: 'run until Ctrl-C' },
+  { name: 'iterations', kind: 'count', value: 'N', help: 'stop after N iterations (in total, counting those before a --resume)', default: 'run until Ctrl-C' },
   { name: 'seed', kind: 'string', value: 'S', help: 'seed for the initial weights and the sampler', default: '1' },
   { name: 'sample-every', kind: 'count', value: 'N', help: 'sample every N iterations, 0 = never', default: '100' },
   { name: 'sample-length', kind: 'positive-integer', value: 'N', help: 'characters per sample', default: '200' },
   { name: 'temperature', kind: 'positive-number', value: 'X', help: 'sampling temperature', default: '1' },
   { name: 'log-every', kind: 'positive-integer', value: 'N', help: 'report the loss every N iterations', default: '100' },
-  { name: 'init', kind: 'string', value: 'FILE', help: 'start from the weights (and vocabulary) of a checkpoint' },
+  { name: 'init', kind: 'string', value: 'FILE', help: 'start from the weights (and vocabulary) of a checkpoint or .safetensors file' },
+  { name: 'checkpoint', kind: 'string', value: 'FILE', help: 'save the training state to FILE (atomically) every --checkpoint-every iterations, at the end and on Ctrl-C' },
+  { name: 'checkpoint-every', kind: 'positive-integer', value: 'N', help: 'how often to save the checkpoint and the chart', default: '1000' },
+  { name: 'resume', kind: 'string', value: 'FILE', help: 'continue the run saved in checkpoint FILE exactly (--iterations is the total to reach; checkpoints go to FILE unless --checkpoint says otherwise)' },
+  { name: 'val-fraction', kind: 'number', value: 'F', help: 'hold out the last F of the corpus for validation, 0 = none', default: '0.05 when 5% is at least 10 windows, else 0' },
+  { name: 'eval-every', kind: 'count', value: 'N', help: 'measure the validation loss every N iterations, 0 = never', default: '1000, more for large held-out parts' },
+  { name: 'keep-best', kind: 'string', value: 'FILE', help: 'also keep the checkpoint with the lowest validation loss in FILE' },
+  { name: 'plot', kind: 'string', value: 'FILE', help: 'write an SVG chart of the training and validation loss at every checkpoint and at the end' },
   { name: 'json', kind: 'boolean', help: 'print JSON lines instead of text' },
   { name: 'help', kind: 'boolean', help: 'show this help' },
 ];
@@ -29,7 +38,8 @@ export const TRAIN_HELP = formatHelp(
   [
     'Trains a character-level vanilla RNN (the classic min-char-rnn: truncated BPTT, gradient',
     'clipping at 5, Adagrad) and prints the smoothed loss and samples as it learns.',
-    'Ctrl-C stops training cleanly.',
+    'Ctrl-C (or SIGTERM) finishes the current window, saves the checkpoint when --checkpoint is set,',
+    'and exits; a second Ctrl-C quits at once, leaving the last checkpoint as it was.',
   ].join('\n'),
   TRAIN_FLAGS,
 );
@@ -41,6 +51,15 @@ export interface TrainOptions {
   readonly config: TrainConfig;
   readonly init: string | undefined;
   readonly json: boolean;
+  /** Names of the flags given on the command line (to tell a default from a choice when resuming). */
+  readonly given: ReadonlySet<string>;
+  readonly checkpoint?: string;
+  readonly checkpointEvery?: number;
+  readonly resume?: string;
+  readonly valFraction?: number;
+  readonly evalEvery?: number;
+  readonly keepBest?: string;
+  readonly plot?: string;
 }
 
 export function parseTrainOptions(argv: readonly string[]): TrainOptions | 'help' {
@@ -58,12 +77,33 @@ export function parseTrainOptions(argv: readonly string[]): TrainOptions | 'help
     logEvery: num('log-every'),
   };
   for (const k of Object.keys(config)) if (config[k] === undefined) delete config[k];
+  const str = (name: string): string | undefined => {
+    const v = f.get(name) as string | undefined;
+    if (v === '') throw new UsageError(`--${name} needs a file name, got ""`);
+    return v;
+  };
+  const valFraction = num('val-fraction');
+  if (valFraction !== undefined && !(valFraction >= 0 && valFraction < 1)) {
+    throw new UsageError(`--val-fraction must be a number in [0, 1), got ${valFraction}`);
+  }
+  const extra: Record<string, unknown> = {
+    checkpoint: str('checkpoint'),
+    checkpointEvery: num('checkpoint-every'),
+    resume: str('resume'),
+    valFraction,
+    evalEvery: num('eval-every'),
+    keepBest: str('keep-best'),
+    plot: str('plot'),
+  };
+  for (const k of Object.keys(extra)) if (extra[k] === undefined) delete extra[k];
   return {
-    corpus: (f.get('corpus') as string | undefined) ?? DEFAULT_CORPUS,
+    corpus: str('corpus') ?? DEFAULT_CORPUS,
     hiddenSize: num('hidden-size'),
     config: config as TrainConfig,
-    init: f.get('init') as string | undefined,
+    init: str('init'),
     json: f.get('json') === true,
+    given: new Set(f.keys()),
+    ...(extra as Partial<TrainOptions>),
   };
 }
 
@@ -74,119 +114,217 @@ export function trainCommand(argv: readonly string[]): Promise<number> {
     process.stdout.write(TRAIN_HELP);
     return Promise.resolve(0);
   }
-  const text = readCorpusFile(opts.corpus);
-  let init: Params | undefined;
-  let hiddenSize = opts.hiddenSize ?? 100;
-  let corpus;
-  if (opts.init) {
-    const ckpt = readCheckpointFile(opts.init);
-    if (opts.hiddenSize !== undefined && opts.hiddenSize !== ckpt.params.hiddenSize) {
-      throw new UsageError(
-        `--hidden-size ${opts.hiddenSize} does not match the checkpoint ${opts.init} (hiddenSize ${ckpt.params.hiddenSize})`,
-      );
-    }
-    hiddenSize = ckpt.params.hiddenSize;
-    init = ckpt.params;
-    try {
-      corpus = createCorpus(text, ckpt.vocab);
-    } catch (e) {
-      if (e instanceof CorpusError) throw new UsageError(`corpus ${opts.corpus}: ${e.message} of checkpoint ${opts.init}`);
-      throw e;
-    }
-  } else {
-    corpus = createCorpus(text);
-  }
-  const seqLength = opts.config.seqLength ?? 25;
-  if (corpus.ids.length < seqLength + 1) {
-    throw new UsageError(
-      `corpus ${opts.corpus} has ${corpus.ids.length} characters; --seq-length ${seqLength} needs at least ${seqLength + 1}`,
-    );
-  }
-  const config: TrainConfig = { ...opts.config, hiddenSize, ...(init ? { init } : {}) };
-  const run = train(corpus, config);
+  const plan = planTraining(opts);
   const out = stdoutOutput();
-  const meter = new Meter();
-  const logEvery = config.logEvery ?? 100;
-  const V = corpus.vocab.size;
-  if (opts.json) {
-    out.line(
-      startRecord(corpus.vocab, {
-        hiddenSize,
-        seqLength,
-        corpusLength: corpus.ids.length,
-        parameters: parameterCount(hiddenSize, V),
-        learningRate: config.learningRate ?? 0.1,
-        seed: String(config.seed ?? 1),
-        ...(config.iterations !== undefined ? { iterations: config.iterations } : {}),
-      }),
-    );
+  for (const n of plan.notices) out.notice(n);
+  if (plan.target !== undefined && plan.startIteration >= plan.target) {
+    out.notice(`the checkpoint is already at iteration ${plan.startIteration}; nothing to do (raise --iterations to train further)`);
+    if (opts.json) out.line(JSON.stringify({ type: 'end', reason: 'completed', iterations: plan.startIteration, seconds: 0, charsPerSecond: 0 }));
+    return Promise.resolve(0);
   }
+  return runTraining(plan, opts.json, out);
+}
 
-  let last: TrainedStep | undefined;
-  let lastStatus = 0;
-  const onStep = (s: TrainedStep): void => {
-    if (out.closed) {
-      stopOnClosedOutput();
-      return;
+/** Trains according to `plan`, printing progress to `out`; resolves with the exit code. */
+function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<number> {
+  const run = train(plan.train, plan.config);
+  const meter = new Meter();
+  const { seqLength, logEvery, target, checkpointPath, keepBestPath, plotPath, checkpointEvery } = plan;
+  const hiddenSize = plan.hyperparameters.hiddenSize;
+  const V = plan.vocab.size;
+  const lossHistory = plan.lossHistory;
+  const valHistory = plan.valHistory;
+  let best: Evaluation | undefined = plan.best;
+  let lastVal: Evaluation | undefined = valHistory[valHistory.length - 1];
+  let last: { iteration: number; smoothLoss: number } | undefined;
+  let lastStatus = 0; // first draw after 0.1 s, once the speed means something
+  let stopRequested = false;
+  let finished = false;
+  let savedAt: number | undefined; // iteration count of the last checkpoint written by this run
+  let finalSaveFailed = false;
+
+  const snapshot = (s: TrainedStep): TrainingCheckpoint =>
+    snapshotTraining(s, {
+      vocab: plan.vocab,
+      hyperparameters: plan.hyperparameters,
+      optimizer: plan.optimizerSpec,
+      corpus: plan.fingerprint,
+      ...(plan.validation
+        ? { validation: { trainLength: plan.train.ids.length, history: valHistory, ...(best ? { best } : {}) } }
+        : {}),
+      lossHistory,
+    });
+
+  const writePlot = (): void => {
+    if (plotPath === undefined) return;
+    try {
+      writeFileAtomic(plotPath, lossChartSvg({ seqLength, train: lossHistory, validation: valHistory }));
+    } catch (e) {
+      out.notice(`warning: cannot write plot ${plotPath}: ${fsReason(e)}`);
     }
-    last = s;
+  };
+
+  /** Writes the checkpoint; on failure warns (periodic) or marks the run failed (final). */
+  const saveCheckpoint = (ckpt: TrainingCheckpoint, final: boolean): void => {
+    if (checkpointPath === undefined) return;
+    try {
+      writeTrainingCheckpointFile(checkpointPath, ckpt);
+      savedAt = ckpt.training!.iteration;
+      if (json) out.line(JSON.stringify({ type: 'checkpoint', iterations: savedAt, path: checkpointPath }));
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      if (final) {
+        finalSaveFailed = true;
+        out.notice(`error: ${message}; the previous checkpoint, if any, is unchanged`);
+      } else {
+        out.notice(`warning: ${message}; training goes on and will try again at the next checkpoint`);
+      }
+    }
+  };
+
+  const onStep = (s: TrainedStep): void => {
+    if (out.closed) stopRequested = true; // nobody reads on: stop as on Ctrl-C, saving the checkpoint
+    last = { iteration: s.iteration, smoothLoss: s.smoothLoss };
     meter.add(s.inputs.length);
     if (s.sample) {
-      if (opts.json) out.line(JSON.stringify({ type: 'sample', iter: s.iteration, text: s.sample.text }));
+      if (json) out.line(JSON.stringify({ type: 'sample', iter: s.iteration, text: s.sample.text }));
       else out.line(`----\n ${s.sample.text} \n----`);
     }
     if (s.iteration % logEvery === 0) {
-      if (opts.json) out.line(JSON.stringify({ type: 'loss', iter: s.iteration, loss: s.loss, smoothLoss: s.smoothLoss }));
+      recordLoss(lossHistory, s.iteration, s.smoothLoss);
+      if (json) out.line(JSON.stringify({ type: 'loss', iter: s.iteration, loss: s.loss, smoothLoss: s.smoothLoss }));
       else out.line(`iter ${s.iteration}, loss: ${s.smoothLoss.toFixed(6)}`);
+    }
+    let ckpt: TrainingCheckpoint | undefined;
+    if (s.validation) {
+      const v = s.validation;
+      valHistory.push(v);
+      lastVal = v;
+      const improved = best === undefined || v.loss < best.loss;
+      if (improved) best = v;
+      let bestNote = '';
+      if (improved && keepBestPath !== undefined) {
+        ckpt = snapshot(s);
+        try {
+          writeTrainingCheckpointFile(keepBestPath, ckpt);
+          bestNote = ` (best so far: saved to ${keepBestPath})`;
+        } catch (e) {
+          out.notice(`warning: ${e instanceof Error ? e.message : String(e)}; the previous best is unchanged`);
+        }
+      }
+      if (json) {
+        out.line(JSON.stringify({ type: 'val', iter: v.iteration, loss: v.loss, bitsPerChar: v.bitsPerChar }));
+        if (bestNote) out.line(JSON.stringify({ type: 'best', iter: v.iteration, loss: v.loss, path: keepBestPath }));
+      } else {
+        out.line(`iter ${v.iteration}, val loss: ${v.loss.toFixed(6)} (${v.bitsPerChar.toFixed(4)} bits/char)${bestNote}`);
+      }
+    }
+    const n = s.iteration + 1; // iterations completed
+    const final = stopRequested || n === target;
+    if (final || n % checkpointEvery === 0) {
+      if (checkpointPath !== undefined) saveCheckpoint(ckpt ?? snapshot(s), final);
+      writePlot();
     }
     const t = meter.seconds;
     if (t - lastStatus >= 0.1) {
       lastStatus = t;
       out.status(
-        `iter ${formatInteger(s.iteration)} | smooth loss ${s.smoothLoss.toFixed(4)} | ${formatInteger(meter.charsPerSecond)} chars/s`,
+        formatStatus({
+          iteration: s.iteration,
+          target,
+          smoothLoss: s.smoothLoss,
+          seqLength,
+          valLoss: lastVal?.loss,
+          charsPerSecond: meter.charsPerSecond,
+          elapsedSeconds: t,
+          iterationsDone: n - plan.startIteration,
+        }),
       );
     }
   };
 
-  let stopOnClosedOutput = (): void => undefined;
   return new Promise<number>((resolve) => {
     let subscription: Subscription | undefined;
     const finish = (code: number, reason: string, error?: Error): void => {
+      if (finished) return;
+      finished = true;
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      subscription?.unsubscribe();
+      if (reason === 'error') writePlot(); // otherwise the last step wrote it
       out.clearStatus();
-      if (error) {
-        process.stderr.write(`min-char-rnn: ${error.message}\n`);
+      if (error) process.stderr.write(`min-char-rnn: ${error.message}\n`);
+      if (checkpointPath !== undefined && savedAt !== undefined && reason !== 'error' && !finalSaveFailed) {
+        const how = reason === 'interrupted' ? `interrupted at iteration ${savedAt}; ` : '';
+        out.notice(`${how}checkpoint saved to ${checkpointPath} (continue with: min-char-rnn train --resume ${checkpointPath})`);
       }
-      if (opts.json) {
+      if (json) {
         out.line(
           JSON.stringify({
             type: 'end',
             reason,
-            iterations: last ? last.iteration + 1 : 0,
+            iterations: last ? last.iteration + 1 : plan.startIteration,
             ...(last ? { smoothLoss: last.smoothLoss } : {}),
+            ...(lastVal ? { valLoss: lastVal.loss } : {}),
+            ...(savedAt !== undefined ? { checkpoint: checkpointPath } : {}),
             seconds: meter.seconds,
             charsPerSecond: meter.charsPerSecond,
           }),
         );
       }
-      resolve(code);
+      resolve(finalSaveFailed && code === 0 ? 1 : code);
     };
-    const onSignal = (): void => {
-      subscription?.unsubscribe();
-      finish(0, 'interrupted');
-    };
-    stopOnClosedOutput = () => {
-      subscription?.unsubscribe();
-      finish(0, 'output closed');
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (finished || stopRequested) return;
+      stopRequested = true;
+      // Hand both signals back to the OS: a second Ctrl-C then ends the process at once, even in the
+      // middle of a long window, which a JS handler (run only between windows) could not do. A write
+      // cut short that way leaves the previous checkpoint in place (writes are atomic).
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      const what = checkpointPath !== undefined ? ', saving the checkpoint' : '';
+      out.notice(`${signal}: stopping after the current window${what} (press Ctrl-C again to quit at once)`);
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    // Announced only now that the handlers are in place: a client may signal as soon as it reads this.
+    if (json) {
+      out.line(
+        startRecord(plan.vocab, {
+          hiddenSize,
+          seqLength,
+          corpusLength: plan.corpusLength,
+          parameters: parameterCount(hiddenSize, V),
+          learningRate: plan.optimizerSpec.learningRate ?? plan.hyperparameters.learningRate,
+          seed: String(plan.hyperparameters.seed),
+          ...(target !== undefined ? { iterations: target } : {}),
+          trainLength: plan.train.ids.length,
+          valLength: plan.validation?.ids.length ?? 0,
+          valFraction: plan.valFraction,
+          evalEvery: plan.evalEvery,
+          ...(checkpointPath !== undefined ? { checkpoint: checkpointPath, checkpointEvery } : {}),
+          ...(plan.resumedFrom !== undefined ? { resumedFrom: plan.resumedFrom, startIteration: plan.startIteration } : {}),
+          ...(plan.fineTune ? { fineTune: true } : {}),
+        }),
+      );
+    }
     run.step$.subscribe({
-      next: onStep,
+      next: (s) => {
+        if (finished) return;
+        try {
+          onStep(s);
+        } catch (e) {
+          finish(1, 'error', e instanceof Error ? e : new Error(String(e)));
+          return;
+        }
+        // The step is fully processed (and saved, when asked): now a requested stop can happen.
+        if (stopRequested && s.iteration + 1 !== target) finish(0, out.closed ? 'output closed' : 'interrupted');
+      },
       error: (e: Error) => finish(1, 'error', e),
       complete: () => finish(0, 'completed'),
     });
     subscription = run.start();
+    // The first stretch of windows runs inside start(); if it already finished the run, stop the source.
+    if (finished) subscription.unsubscribe();
   });
 }

@@ -10,6 +10,7 @@ import {
   type Subscription,
 } from 'rxjs';
 import type { Corpus } from '../corpus/corpus.js';
+import { evaluateEvery, type EvaluatedStep, type Evaluation } from '../operators/evaluateEvery.js';
 import { windows, type WindowCursor } from '../corpus/windows.js';
 import { ConfigError, requireInteger, requirePositive } from '../errors.js';
 import type { Kernel } from '../model/kernel.js';
@@ -57,6 +58,16 @@ export interface TrainConfig {
   readonly resume?: ResumeState;
   /** Yield to the event loop after this many ms of work. Default 16. */
   readonly yieldEveryMs?: number;
+  /** Measure the loss of held-out text as training goes (see {@link evaluateEvery}). Default: none. */
+  readonly validation?: ValidationConfig;
+}
+
+/** Held-out text and how often to measure its loss. */
+export interface ValidationConfig {
+  /** The held-out text under the training vocabulary, e.g. `splitCorpus(corpus, 0.05).validation`. */
+  readonly corpus: Corpus;
+  /** Evaluate when `iteration % every == 0`; 0 never. Default 1000. */
+  readonly every?: number;
 }
 
 /** The loop state a run can continue from (see the checkpoint module for how it is saved). */
@@ -69,7 +80,7 @@ export interface ResumeState {
 }
 
 /** A step of the default pipeline, after every stage. */
-export type TrainedStep = TrainingStep & SampledStep & { readonly smoothLoss: number };
+export type TrainedStep = TrainingStep & SampledStep & EvaluatedStep & { readonly smoothLoss: number };
 
 /** What `loss$` reports: plain numbers, safe to keep. */
 export interface LossRecord {
@@ -96,7 +107,7 @@ export type ResolvedTrainConfig = Required<
     | 'yieldEveryMs'
   >
 > &
-  Pick<TrainConfig, 'init' | 'kernel' | 'optimizer' | 'resume'>;
+  Pick<TrainConfig, 'init' | 'kernel' | 'optimizer' | 'resume' | 'validation'>;
 
 /** Fills defaults and checks every value, so a bad one fails before training starts. */
 export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
@@ -139,7 +150,8 @@ export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
 
 /**
  * The default training pipeline as one cold Observable:
- * `windows → lossFun → sampleEvery → optimizer (adagrad) → smoothLoss`.
+ * `windows → lossFun → sampleEvery → optimizer (adagrad) → smoothLoss`, then `evaluateEvery` when
+ * `validation` is configured.
  *
  * Each subscription is one independent training run with its own weights, hidden state, optimizer
  * memory and generators (all created at subscription). Sampling sits before the optimizer so it draws
@@ -200,6 +212,12 @@ export function trainingSteps(corpus: Corpus, config?: TrainConfig): Observable<
       }),
       optimizer,
       smoothLoss(c.resume ? { initial: c.resume.smoothLoss } : {}),
+      c.validation
+        ? evaluateEvery<TrainingStep & SampledStep & { readonly smoothLoss: number }>(c.validation.every ?? 1000, {
+            corpus: c.validation.corpus,
+            seqLength: c.seqLength,
+          })
+        : (s$: Observable<TrainedStep>) => s$,
     );
   });
 }
@@ -218,6 +236,8 @@ export interface Training {
   readonly loss$: Observable<LossRecord>;
   /** Each sample as it is drawn. */
   readonly sample$: Observable<Sample>;
+  /** Each validation result as it is measured (only when `validation` is configured). */
+  readonly validation$: Observable<Evaluation>;
   /** Starts the run (once; later calls return the same subscription). */
   start(): Subscription;
 }
@@ -257,6 +277,10 @@ export function train(corpus: Corpus, config?: TrainConfig): Training {
     sample$: step$.pipe(
       filter((s): s is TrainedStep & { sample: Sample } => s.sample !== undefined),
       map((s) => s.sample),
+    ),
+    validation$: step$.pipe(
+      filter((s): s is TrainedStep & { validation: Evaluation } => s.validation !== undefined),
+      map((s) => s.validation),
     ),
     start() {
       connection ??= step$.connect();

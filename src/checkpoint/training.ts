@@ -1,0 +1,421 @@
+// The `training` field of a format 1 checkpoint: everything beyond the weights that a run needs to
+// continue exactly where it stopped. Pure and browser-safe: this module turns values into JSON-able
+// objects and back; file I/O lives in file.ts.
+import type { Vocabulary } from '../corpus/vocabulary.js';
+import { CheckpointError } from '../errors.js';
+import type { Evaluation } from '../operators/evaluateEvery.js';
+import type { SampledStep } from '../operators/sampleEvery.js';
+import type { TrainingStep } from '../operators/step.js';
+import { copyParams, parameterCount, type Params } from '../model/params.js';
+import type { RandomState } from '../model/rng.js';
+import { copyOptimizerState, type OptimizedStep, type OptimizerState } from '../optimizers/optimizer.js';
+import type { OptimizerSpec } from '../optimizers/registry.js';
+import type { ResumeState, TrainConfig } from '../pipeline/train.js';
+import type { JsonLike } from './json.js';
+
+/**
+ * The settings a run was started with. The named ones are always present; a writer may record more
+ * (the CLI adds `valFraction`, `evalEvery`, `checkpointEvery`), and readers keep what they do not know.
+ */
+export interface TrainingHyperparameters {
+  readonly hiddenSize: number;
+  readonly seqLength: number;
+  readonly learningRate: number;
+  readonly seed: string | number;
+  /** The iteration count the run was asked to reach; null when it runs until stopped. */
+  readonly iterations: number | null;
+  readonly sampleEvery: number;
+  readonly sampleLength: number;
+  readonly temperature: number;
+  readonly logEvery: number;
+  readonly [setting: string]: string | number | boolean | null;
+}
+
+/** Which text a run trained on, so a resume can tell "the same file" from "new text". */
+export interface CorpusFingerprint {
+  /** Where the text was read from (absolute), when it came from a file. */
+  readonly path?: string;
+  /** Length in characters (Unicode code points), validation part included. */
+  readonly length: number;
+  /** SHA-256 of the text's UTF-8 bytes, lowercase hex. */
+  readonly sha256: string;
+}
+
+/** Validation so far: where the corpus was cut and every result measured. */
+export interface ValidationState {
+  /** Characters of the corpus head used for training; the rest is held out. */
+  readonly trainLength: number;
+  /** Every evaluation, in order. */
+  readonly history: readonly Evaluation[];
+  /** The lowest loss measured on this held-out text (what `--keep-best` compares against). */
+  readonly best?: Evaluation;
+}
+
+/** Everything a run needs to continue bit for bit from where a checkpoint was taken. */
+export interface TrainingState {
+  /** The next iteration n, i.e. iterations completed. */
+  readonly iteration: number;
+  /** The next data position p (before the wrap rule is applied). */
+  readonly position: number;
+  /** The hidden state after the last window: the next window's `hprev`. (H) */
+  readonly hprev: Float64Array;
+  /** The smoothed loss after the last window. */
+  readonly smoothLoss: number;
+  /** The optimizer's spec and state (slot buffers are copies). */
+  readonly optimizer?: { readonly spec: OptimizerSpec; readonly state: OptimizerState };
+  /** The sampling generator's position. */
+  readonly sampleRandomState?: RandomState;
+  readonly hyperparameters: TrainingHyperparameters;
+  readonly corpus?: CorpusFingerprint;
+  readonly validation?: ValidationState;
+  /** `[iteration, smoothLoss]` pairs for loss charts, thinned as they grow. */
+  readonly lossHistory: ReadonlyArray<readonly [number, number]>;
+}
+
+/** The weights, their vocabulary, and (when the file holds it) the training state. */
+export interface TrainingCheckpoint {
+  readonly vocab: Vocabulary;
+  readonly params: Params;
+  readonly training?: TrainingState;
+}
+
+/** A step of the default pipeline as far as a snapshot needs it. */
+export type SnapshotStep = TrainingStep & SampledStep & { readonly smoothLoss: number } & Partial<OptimizedStep>;
+
+/** What a snapshot records besides the step itself. */
+export interface SnapshotInfo {
+  readonly vocab: Vocabulary;
+  readonly hyperparameters: TrainingHyperparameters;
+  /** The optimizer stage's spec. Default: `{ name: <state's name>, learningRate }`. */
+  readonly optimizer?: OptimizerSpec;
+  readonly corpus?: CorpusFingerprint;
+  readonly validation?: ValidationState;
+  readonly lossHistory?: ReadonlyArray<readonly [number, number]>;
+}
+
+/** Longest loss history kept; beyond it every other point is dropped (a chart needs no more). */
+export const MAX_LOSS_HISTORY = 2000;
+
+/**
+ * Captures a checkpoint from a fully processed step (after the optimizer and smoothLoss stages), during
+ * its emission: the weights, optimizer slots and hidden state are copied, so the result stays valid
+ * after training moves on.
+ *
+ * ```ts
+ * import { createCorpus, trainingSteps, snapshotTraining, serializeTrainingCheckpoint } from 'min-char-rnn';
+ * import { last } from 'rxjs';
+ *
+ * const corpus = createCorpus('hello world. '.repeat(20));
+ * const hyperparameters = {
+ *   hiddenSize: 16, seqLength: 8, learningRate: 0.1, seed: 1, iterations: 100,
+ *   sampleEvery: 0, sampleLength: 200, temperature: 1, logEvery: 100,
+ * };
+ * trainingSteps(corpus, hyperparameters)
+ *   .pipe(last())
+ *   .subscribe((step) => {
+ *     const text = serializeTrainingCheckpoint(snapshotTraining(step, { vocab: corpus.vocab, hyperparameters }));
+ *     console.log(text.startsWith('{'));
+ *   });
+ * // true
+ * ```
+ *
+ * @param step The step, during its emission.
+ * @param info Vocabulary, hyperparameters and run metadata to record.
+ * @returns A checkpoint whose `training.iteration` is `step.iteration + 1`.
+ */
+export function snapshotTraining(
+  step: SnapshotStep,
+  info: SnapshotInfo,
+): TrainingCheckpoint & { readonly training: TrainingState } {
+  const state = step.optimizer ? copyOptimizerState(step.optimizer) : undefined;
+  const spec: OptimizerSpec | undefined =
+    info.optimizer ?? (state ? { name: state.name, learningRate: info.hyperparameters.learningRate } : undefined);
+  return {
+    vocab: info.vocab,
+    params: copyParams(step.params),
+    training: {
+      iteration: step.iteration + 1,
+      position: step.position + step.inputs.length,
+      hprev: step.h.slice(),
+      smoothLoss: step.smoothLoss,
+      ...(state && spec ? { optimizer: { spec: { ...spec }, state } } : {}),
+      sampleRandomState: step.sampleRandomState(),
+      hyperparameters: { ...info.hyperparameters },
+      ...(info.corpus ? { corpus: { ...info.corpus } } : {}),
+      ...(info.validation ? { validation: copyValidation(info.validation) } : {}),
+      lossHistory: (info.lossHistory ?? []).map(([i, l]) => [i, l] as const),
+    },
+  };
+}
+
+function copyRandomState(r: RandomState): RandomState {
+  return { i: r.i, j: r.j, S: [...r.S] };
+}
+
+function copyValidation(v: ValidationState): ValidationState {
+  return {
+    trainLength: v.trainLength,
+    history: v.history.map((e) => ({ ...e })),
+    ...(v.best ? { best: { ...v.best } } : {}),
+  };
+}
+
+/**
+ * Appends `[iteration, smoothLoss]` to a loss history, dropping every other old point when it grows past
+ * {@link MAX_LOSS_HISTORY}, so the history covers the whole run at bounded size.
+ */
+export function recordLoss(history: Array<readonly [number, number]>, iteration: number, smoothLoss: number): void {
+  history.push([iteration, smoothLoss]);
+  if (history.length > MAX_LOSS_HISTORY) {
+    const kept = history.filter((_, i) => i % 2 === 0 || i === history.length - 1);
+    history.length = 0;
+    history.push(...kept);
+  }
+}
+
+/**
+ * The pipeline state a checkpoint continues from, for `TrainConfig.resume`.
+ *
+ * @param training The checkpoint's training state.
+ * @returns Cursor, hidden state, smooth loss, optimizer and sampler state (copies).
+ */
+export function resumeStateOf(training: TrainingState): ResumeState {
+  return {
+    cursor: { iteration: training.iteration, position: training.position },
+    hprev: training.hprev.slice(),
+    smoothLoss: training.smoothLoss,
+    ...(training.optimizer ? { optimizer: copyOptimizerState(training.optimizer.state) } : {}),
+    ...(training.sampleRandomState ? { sampleRandomState: copyRandomState(training.sampleRandomState) } : {}),
+  };
+}
+
+/**
+ * The {@link TrainConfig} that continues a checkpointed run exactly: its hyperparameters, weights,
+ * optimizer and loop state. Spread your changes over it (e.g. a later `iterations`); validation is not
+ * included, since it needs the corpus.
+ *
+ * ```ts
+ * import { parseCheckpoint, resumeConfig, trainingSteps, createCorpus } from 'min-char-rnn';
+ *
+ * declare const text: string, checkpointJson: string;
+ * const checkpoint = parseCheckpoint(checkpointJson);
+ * const steps$ = trainingSteps(createCorpus(text, checkpoint.vocab), { ...resumeConfig(checkpoint), iterations: 2000 });
+ * ```
+ *
+ * @param checkpoint A checkpoint holding training state.
+ * @returns A config for `train` / `trainingSteps`.
+ */
+export function resumeConfig(checkpoint: TrainingCheckpoint): TrainConfig {
+  const t = checkpoint.training;
+  if (!t) throw new CheckpointError('the checkpoint holds weights only, no training state to resume');
+  const h = t.hyperparameters;
+  return {
+    hiddenSize: h.hiddenSize,
+    seqLength: h.seqLength,
+    learningRate: h.learningRate,
+    seed: h.seed,
+    ...(h.iterations !== null ? { iterations: h.iterations } : {}),
+    sampleEvery: h.sampleEvery,
+    sampleLength: h.sampleLength,
+    temperature: h.temperature,
+    logEvery: h.logEvery,
+    init: checkpoint.params,
+    ...(t.optimizer ? { optimizer: { ...t.optimizer.spec } } : {}),
+    resume: resumeStateOf(t),
+  };
+}
+
+/** The training state as a JSON-able value (numbers checked and written exactly by `jsonText`). */
+export function encodeTrainingState(t: TrainingState): JsonLike {
+  const slots: Record<string, Float64Array> = {};
+  if (t.optimizer) for (const [k, v] of Object.entries(t.optimizer.state.slots)) slots[k] = v;
+  return {
+    iteration: t.iteration,
+    position: t.position,
+    smoothLoss: t.smoothLoss,
+    hyperparameters: { ...t.hyperparameters },
+    corpus: t.corpus ? { ...t.corpus } : undefined,
+    validation: t.validation
+      ? {
+          trainLength: t.validation.trainLength,
+          history: t.validation.history.map((e) => ({ ...e })),
+          best: t.validation.best ? { ...t.validation.best } : undefined,
+        }
+      : undefined,
+    sampleRandomState: t.sampleRandomState
+      ? { i: t.sampleRandomState.i, j: t.sampleRandomState.j, S: [...t.sampleRandomState.S] }
+      : undefined,
+    optimizer: t.optimizer
+      ? {
+          spec: { ...t.optimizer.spec },
+          state: { name: t.optimizer.state.name, updates: t.optimizer.state.updates, slots },
+        }
+      : undefined,
+    hprev: t.hprev,
+    lossHistory: t.lossHistory.map(([i, l]) => [i, l]),
+  };
+}
+
+/**
+ * Reads and checks the `training` field of a checkpoint for weights of `hiddenSize` H and vocabulary
+ * size V. Unknown fields are ignored; every problem is one CheckpointError naming the field.
+ */
+export function decodeTrainingState(raw: unknown, hiddenSize: number, vocabSize: number): TrainingState {
+  const t = object(raw, 'training');
+  const P = parameterCount(hiddenSize, vocabSize);
+  const hyper = decodeHyperparameters(t.hyperparameters);
+  if (hyper.hiddenSize !== hiddenSize) {
+    throw new CheckpointError(`training.hyperparameters.hiddenSize is ${hyper.hiddenSize} but the weights have ${hiddenSize}`);
+  }
+  let optimizer: TrainingState['optimizer'];
+  if (t.optimizer !== undefined) {
+    const o = object(t.optimizer, 'training.optimizer');
+    const spec = object(o.spec, 'training.optimizer.spec');
+    if (typeof spec.name !== 'string') throw new CheckpointError('training.optimizer.spec.name must be a string');
+    for (const [k, v] of Object.entries(spec)) {
+      if (!['string', 'number', 'boolean'].includes(typeof v)) {
+        throw new CheckpointError(`training.optimizer.spec.${k} must be a string, number or boolean`);
+      }
+    }
+    const s = object(o.state, 'training.optimizer.state');
+    if (typeof s.name !== 'string') throw new CheckpointError('training.optimizer.state.name must be a string');
+    const slotsRaw = object(s.slots, 'training.optimizer.state.slots');
+    const slots: Record<string, Float64Array> = {};
+    for (const [k, v] of Object.entries(slotsRaw)) slots[k] = numbers(v, `training.optimizer.state.slots.${k}`, P);
+    optimizer = {
+      spec: spec as unknown as OptimizerSpec,
+      state: { name: s.name, updates: integer(s.updates, 'training.optimizer.state.updates'), slots },
+    };
+  }
+  let validation: ValidationState | undefined;
+  if (t.validation !== undefined) {
+    const v = object(t.validation, 'training.validation');
+    if (!Array.isArray(v.history)) throw new CheckpointError('training.validation.history must be an array');
+    validation = {
+      trainLength: integer(v.trainLength, 'training.validation.trainLength', 1),
+      history: v.history.map((e, i) => evaluation(e, `training.validation.history[${i}]`)),
+      ...(v.best !== undefined ? { best: evaluation(v.best, 'training.validation.best') } : {}),
+    };
+  }
+  let corpus: CorpusFingerprint | undefined;
+  if (t.corpus !== undefined) {
+    const c = object(t.corpus, 'training.corpus');
+    if (c.path !== undefined && typeof c.path !== 'string') throw new CheckpointError('training.corpus.path must be a string');
+    if (typeof c.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(c.sha256)) {
+      throw new CheckpointError('training.corpus.sha256 must be 64 lowercase hex digits');
+    }
+    corpus = {
+      ...(typeof c.path === 'string' ? { path: c.path } : {}),
+      length: integer(c.length, 'training.corpus.length', 1),
+      sha256: c.sha256,
+    };
+  }
+  if (!Array.isArray(t.lossHistory ?? [])) throw new CheckpointError('training.lossHistory must be an array');
+  const lossHistory = ((t.lossHistory ?? []) as unknown[]).map((p, i): readonly [number, number] => {
+    const name = `training.lossHistory[${i}]`;
+    if (!Array.isArray(p) || p.length !== 2) throw new CheckpointError(`${name} must be [iteration, smoothLoss]`);
+    return [integer(p[0], name), finite(p[1], name)];
+  });
+  return {
+    iteration: integer(t.iteration, 'training.iteration'),
+    position: integer(t.position, 'training.position'),
+    hprev: numbers(t.hprev, 'training.hprev', hiddenSize),
+    smoothLoss: finite(t.smoothLoss, 'training.smoothLoss'),
+    ...(optimizer ? { optimizer } : {}),
+    ...(t.sampleRandomState !== undefined ? { sampleRandomState: randomState(t.sampleRandomState) } : {}),
+    hyperparameters: hyper,
+    ...(corpus ? { corpus } : {}),
+    ...(validation ? { validation } : {}),
+    lossHistory,
+  };
+}
+
+function decodeHyperparameters(raw: unknown): TrainingHyperparameters {
+  const h = object(raw, 'training.hyperparameters');
+  const out: Record<string, string | number | boolean | null> = {};
+  for (const [k, v] of Object.entries(h)) {
+    if (v === null || ['string', 'number', 'boolean'].includes(typeof v)) out[k] = v as string | number | boolean | null;
+  }
+  const name = (k: string): string => `training.hyperparameters.${k}`;
+  const positive = (k: string): number => {
+    const x = finite(h[k], name(k));
+    if (x <= 0) throw new CheckpointError(`${name(k)} must be positive, got ${x}`);
+    return x;
+  };
+  if (typeof h.seed !== 'string' && typeof h.seed !== 'number') {
+    throw new CheckpointError(`${name('seed')} must be a string or a number`);
+  }
+  return {
+    ...out,
+    hiddenSize: integer(h.hiddenSize, name('hiddenSize'), 1),
+    seqLength: integer(h.seqLength, name('seqLength'), 1),
+    learningRate: positive('learningRate'),
+    seed: h.seed,
+    iterations: h.iterations === null || h.iterations === undefined ? null : integer(h.iterations, name('iterations')),
+    sampleEvery: integer(h.sampleEvery, name('sampleEvery')),
+    sampleLength: integer(h.sampleLength, name('sampleLength'), 1),
+    temperature: positive('temperature'),
+    logEvery: integer(h.logEvery, name('logEvery'), 1),
+  };
+}
+
+function evaluation(raw: unknown, name: string): Evaluation {
+  const e = object(raw, name);
+  return {
+    iteration: integer(e.iteration, `${name}.iteration`),
+    loss: finite(e.loss, `${name}.loss`),
+    bitsPerChar: finite(e.bitsPerChar, `${name}.bitsPerChar`),
+  };
+}
+
+function randomState(raw: unknown): RandomState {
+  const r = object(raw, 'training.sampleRandomState');
+  const byte = (x: unknown, name: string): number => {
+    const v = integer(x, name);
+    if (v > 255) throw new CheckpointError(`${name} must be a byte (0..255), got ${v}`);
+    return v;
+  };
+  if (!Array.isArray(r.S) || r.S.length !== 256) {
+    throw new CheckpointError('training.sampleRandomState.S must be an array of 256 bytes');
+  }
+  return {
+    i: byte(r.i, 'training.sampleRandomState.i'),
+    j: byte(r.j, 'training.sampleRandomState.j'),
+    S: r.S.map((x, k) => byte(x, `training.sampleRandomState.S[${k}]`)),
+  };
+}
+
+function object(raw: unknown, name: string): Record<string, unknown> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new CheckpointError(`${name} must be an object`);
+  }
+  return raw as Record<string, unknown>;
+}
+
+function finite(x: unknown, name: string): number {
+  if (typeof x !== 'number' || !Number.isFinite(x)) {
+    throw new CheckpointError(`${name} must be a finite number, got ${JSON.stringify(x)}`);
+  }
+  return x;
+}
+
+function integer(x: unknown, name: string, min = 0): number {
+  if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < min) {
+    throw new CheckpointError(`${name} must be an integer ≥ ${min}, got ${JSON.stringify(x)}`);
+  }
+  return x;
+}
+
+function numbers(x: unknown, name: string, length: number): Float64Array {
+  if (!Array.isArray(x)) throw new CheckpointError(`${name} must be an array of ${length} numbers`);
+  if (x.length !== length) throw new CheckpointError(`${name} has ${x.length} numbers, expected ${length}`);
+  const out = new Float64Array(length);
+  for (let i = 0; i < length; i++) {
+    const v = x[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new CheckpointError(`${name}[${i}] is ${JSON.stringify(v)}, not a finite number`);
+    }
+    out[i] = v;
+  }
+  return out;
+}

@@ -1,0 +1,93 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { checkWritable, fsReason, loadCheckpointFile, writeFileAtomic } from '../checkpoint/file.js';
+import { serializeTrainingCheckpoint } from '../checkpoint/format.js';
+import { encodeModelSafetensors, isSafetensors } from '../checkpoint/safetensors.js';
+import { decodeCheckpoint } from '../checkpoint/decode.js';
+import { CheckpointError } from '../errors.js';
+import { parameterCount } from '../model/params.js';
+import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args.js';
+import { formatInteger } from './report.js';
+
+export const EXPORT_FLAGS: readonly FlagSpec[] = [
+  { name: 'checkpoint', kind: 'string', value: 'FILE', help: 'the model to export: a checkpoint (.json) or a .safetensors file (required)' },
+  { name: 'out', kind: 'string', value: 'FILE', help: 'where to write it (required; replaced atomically)' },
+  { name: 'format', kind: 'string', value: 'F', help: 'safetensors or json', default: 'json when FILE ends in .json, else safetensors' },
+  { name: 'json', kind: 'boolean', help: 'report as a JSON line' },
+  { name: 'help', kind: 'boolean', help: 'show this help' },
+];
+
+export const EXPORT_HELP = formatHelp(
+  'min-char-rnn export --checkpoint FILE --out FILE.safetensors',
+  [
+    'Writes a model in the safetensors format, readable from PyTorch, numpy and others: tensors Wxh (H, V),',
+    'Whh (H, H), Why (V, H), bh (H), by (V) as little-endian float64, with the vocabulary (a JSON array)',
+    'and the hyperparameters as strings in __metadata__. `train --init` and `sample --checkpoint` read it',
+    'back. With --format json (or an --out ending in .json) it writes a format 1 JSON checkpoint instead.',
+  ].join('\n'),
+  EXPORT_FLAGS,
+);
+
+/** Runs `min-char-rnn export`; resolves with the exit code. */
+export function exportCommand(argv: readonly string[]): Promise<number> {
+  const f = parseFlags(argv, EXPORT_FLAGS, 'export');
+  if (f.get('help')) {
+    process.stdout.write(EXPORT_HELP);
+    return Promise.resolve(0);
+  }
+  const from = f.get('checkpoint') as string | undefined;
+  const out = f.get('out') as string | undefined;
+  if (!from) throw new UsageError('--checkpoint FILE is required (see min-char-rnn export --help)');
+  if (!out) throw new UsageError('--out FILE is required (see min-char-rnn export --help)');
+  const format = (f.get('format') as string | undefined) ?? (out.toLowerCase().endsWith('.json') ? 'json' : 'safetensors');
+  if (format !== 'json' && format !== 'safetensors') {
+    throw new UsageError(`--format must be safetensors or json, got ${JSON.stringify(format)}`);
+  }
+  if (resolve(from) === resolve(out)) throw new UsageError(`--out ${out} is the checkpoint itself; choose another file`);
+
+  const model = loadCheckpointFile(from);
+  try {
+    checkWritable(out, 'export');
+  } catch (e) {
+    if (e instanceof CheckpointError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (existsSync(out)) refuseForeign(out, format);
+  const bytes = format === 'safetensors' ? encodeModelSafetensors(model) : new TextEncoder().encode(serializeTrainingCheckpoint(model));
+  try {
+    writeFileAtomic(out, bytes);
+  } catch (e) {
+    throw new CheckpointError(`cannot write ${out}: ${fsReason(e)}`);
+  }
+  const parameters = parameterCount(model.params.hiddenSize, model.vocab.size);
+  if (f.get('json') === true) {
+    process.stdout.write(`${JSON.stringify({ type: 'export', path: out, format, bytes: bytes.length, tensors: 5, parameters })}\n`);
+  } else {
+    process.stdout.write(
+      `wrote ${out} (${format}: 5 tensors, ${formatInteger(parameters)} parameters, ${formatInteger(bytes.length)} bytes)\n`,
+    );
+  }
+  return Promise.resolve(0);
+}
+
+/** An existing file at `--out` is replaced only when it is a model file of the kind being written. */
+function refuseForeign(path: string, format: string): void {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`cannot read ${path} to check it before replacing it: ${fsReason(e)}`);
+  }
+  const ok = format === 'safetensors' ? isSafetensors(bytes) : isJsonCheckpoint(bytes);
+  if (!ok) throw new UsageError(`refusing to replace ${path}: it exists and is not a ${format} model file`);
+}
+
+function isJsonCheckpoint(bytes: Uint8Array): boolean {
+  if (isSafetensors(bytes)) return false;
+  try {
+    decodeCheckpoint(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,425 @@
+// Turns `train` options into a run plan: which text, which weights, which settings, and, when resuming,
+// the saved loop state. Everything the user may have got wrong is found here, before training starts.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { checkWritable, loadCheckpointFile, removeStaleTempFiles } from '../checkpoint/file.js';
+import { isSafetensors } from '../checkpoint/safetensors.js';
+import {
+  resumeStateOf,
+  type CorpusFingerprint,
+  type TrainingHyperparameters,
+} from '../checkpoint/training.js';
+import { createCorpus, type Corpus } from '../corpus/corpus.js';
+import { defaultValidationFraction, splitCorpus } from '../corpus/split.js';
+import type { Vocabulary } from '../corpus/vocabulary.js';
+import { CheckpointError, CorpusError } from '../errors.js';
+import type { Params } from '../model/params.js';
+import type { Evaluation } from '../operators/evaluateEvery.js';
+import type { OptimizerSpec } from '../optimizers/registry.js';
+import type { ResumeState, TrainConfig } from '../pipeline/train.js';
+import { UsageError } from './args.js';
+import { fingerprintCorpus, readCorpusFile } from './corpusFile.js';
+import type { TrainOptions } from './train.js';
+
+/** Checkpoint and chart cadence when `--checkpoint-every` is not given. */
+export const DEFAULT_CHECKPOINT_EVERY = 1000;
+
+/** Validation cadence when `--eval-every` is not given and the held-out text is small. */
+export const DEFAULT_EVAL_EVERY = 1000;
+
+/** Everything `train` needs to run, resolved and checked. */
+export interface TrainPlan {
+  readonly corpusPath: string;
+  readonly fingerprint: CorpusFingerprint;
+  readonly vocab: Vocabulary;
+  /** Characters in the whole corpus. */
+  readonly corpusLength: number;
+  readonly train: Corpus;
+  readonly validation: Corpus | undefined;
+  /** The config for `train()`: hyperparameters, init weights, optimizer, resume state, validation. */
+  readonly config: TrainConfig;
+  /** The settings recorded in checkpoints. */
+  readonly hyperparameters: TrainingHyperparameters;
+  readonly optimizerSpec: OptimizerSpec;
+  readonly seqLength: number;
+  readonly logEvery: number;
+  readonly valFraction: number;
+  readonly evalEvery: number;
+  readonly checkpointEvery: number;
+  /** The first iteration this process runs (0, or where the checkpoint left off). */
+  readonly startIteration: number;
+  /** The iteration count to stop at; undefined runs until interrupted. */
+  readonly target: number | undefined;
+  readonly lossHistory: Array<readonly [number, number]>;
+  readonly valHistory: Evaluation[];
+  readonly best: Evaluation | undefined;
+  readonly checkpointPath: string | undefined;
+  readonly keepBestPath: string | undefined;
+  readonly plotPath: string | undefined;
+  /** Messages for stderr before training starts. */
+  readonly notices: string[];
+  /** Set when resuming: the checkpoint read. */
+  readonly resumedFrom: string | undefined;
+  /** Resuming on different text than the checkpoint was trained on. */
+  readonly fineTune: boolean;
+}
+
+/**
+ * The default `--eval-every` for a held-out part of `valLength` characters: 1000, or the next round
+ * number above it that keeps evaluation (a forward pass over the held-out text, about a third of the cost
+ * per character of a training step) under a tenth of the training time.
+ */
+export function defaultEvalEvery(valLength: number, seqLength: number): number {
+  const needed = valLength / (0.3 * seqLength);
+  let every = DEFAULT_EVAL_EVERY;
+  for (let mag = DEFAULT_EVAL_EVERY; every < needed; mag *= 10) {
+    every = [1, 2, 5, 10].map((m) => m * mag).find((x) => x >= needed) ?? 10 * mag;
+  }
+  return every;
+}
+
+function optimizerSpecOf(config: TrainConfig, learningRate: number): OptimizerSpec {
+  return typeof config.optimizer === 'object' ? { ...config.optimizer } : { name: 'adagrad', learningRate };
+}
+
+function loadCorpus(text: string, path: string, vocab: Vocabulary | undefined, checkpointPath: string): Corpus {
+  try {
+    return createCorpus(text, vocab);
+  } catch (e) {
+    if (e instanceof CorpusError) {
+      throw new UsageError(`corpus ${path}: ${e.message}${vocab ? ` of checkpoint ${checkpointPath}` : ''}`);
+    }
+    throw e;
+  }
+}
+
+function split(corpus: Corpus, path: string, fraction: number, seqLength: number): ReturnType<typeof splitCorpus> {
+  if (!(fraction >= 0 && fraction < 1)) throw new UsageError(`--val-fraction must be a number in [0, 1), got ${fraction}`);
+  const N = corpus.ids.length;
+  if (fraction === 0 && N < seqLength + 1) {
+    throw new UsageError(`corpus ${path} has ${N} characters; --seq-length ${seqLength} needs at least ${seqLength + 1}`);
+  }
+  try {
+    return splitCorpus(corpus, fraction, seqLength);
+  } catch (e) {
+    if (e instanceof CorpusError) throw new UsageError(`corpus ${path}: ${e.message} (see --val-fraction)`);
+    throw e;
+  }
+}
+
+/** Builds the plan for a new run or a resumed one (see {@link TrainPlan}). */
+export function planTraining(opts: TrainOptions): TrainPlan {
+  const plan = opts.resume !== undefined ? planResume(opts, opts.resume) : planFresh(opts);
+  checkOutputs(plan);
+  return plan;
+}
+
+function planFresh(opts: TrainOptions): TrainPlan {
+  const c = opts.config;
+  if (opts.given.has('checkpoint-every') && !opts.checkpoint && !opts.plot) {
+    throw new UsageError('--checkpoint-every needs --checkpoint or --plot');
+  }
+  const text = readCorpusFile(opts.corpus);
+  let init: Params | undefined;
+  let vocab: Vocabulary | undefined;
+  let hiddenSize = opts.hiddenSize ?? 100;
+  if (opts.init) {
+    const ckpt = loadCheckpointFile(opts.init);
+    if (opts.hiddenSize !== undefined && opts.hiddenSize !== ckpt.params.hiddenSize) {
+      throw new UsageError(
+        `--hidden-size ${opts.hiddenSize} does not match the checkpoint ${opts.init} (hiddenSize ${ckpt.params.hiddenSize})`,
+      );
+    }
+    hiddenSize = ckpt.params.hiddenSize;
+    init = ckpt.params;
+    vocab = ckpt.vocab;
+  }
+  const corpus = loadCorpus(text, opts.corpus, vocab, opts.init ?? '');
+  const seqLength = c.seqLength ?? 25;
+  const valFraction = opts.valFraction ?? defaultValidationFraction(corpus.ids.length, seqLength);
+  const parts = split(corpus, opts.corpus, valFraction, seqLength);
+  const evalEvery = resolveEvalEvery(opts, parts.validation, seqLength, undefined);
+  const learningRate = c.learningRate ?? 0.1;
+  const checkpointEvery = opts.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
+  const hyperparameters: TrainingHyperparameters = {
+    hiddenSize,
+    seqLength,
+    learningRate,
+    seed: c.seed ?? '1',
+    iterations: c.iterations ?? null,
+    sampleEvery: c.sampleEvery ?? 100,
+    sampleLength: c.sampleLength ?? 200,
+    temperature: c.temperature ?? 1,
+    logEvery: c.logEvery ?? 100,
+    valFraction,
+    evalEvery,
+    checkpointEvery,
+  };
+  const config: TrainConfig = {
+    ...c,
+    hiddenSize,
+    ...(init ? { init } : {}),
+    ...(parts.validation ? { validation: { corpus: parts.validation, every: evalEvery } } : {}),
+  };
+  return {
+    corpusPath: opts.corpus,
+    fingerprint: fingerprintCorpus(text, opts.corpus),
+    vocab: corpus.vocab,
+    corpusLength: corpus.ids.length,
+    train: parts.train,
+    validation: parts.validation,
+    config,
+    hyperparameters,
+    optimizerSpec: optimizerSpecOf(c, learningRate),
+    seqLength,
+    logEvery: hyperparameters.logEvery,
+    valFraction,
+    evalEvery,
+    checkpointEvery,
+    startIteration: 0,
+    target: c.iterations,
+    lossHistory: [],
+    valHistory: [],
+    best: undefined,
+    checkpointPath: opts.checkpoint,
+    keepBestPath: opts.keepBest,
+    plotPath: opts.plot,
+    notices: [],
+    resumedFrom: undefined,
+    fineTune: false,
+  };
+}
+
+function resolveEvalEvery(
+  opts: TrainOptions,
+  validation: Corpus | undefined,
+  seqLength: number,
+  recorded: number | undefined,
+): number {
+  if (!validation) {
+    if (opts.evalEvery !== undefined && opts.evalEvery > 0) {
+      throw new UsageError('--eval-every needs held-out text: give --val-fraction (the corpus is too small for the default)');
+    }
+    if (opts.keepBest) throw new UsageError('--keep-best needs held-out text: give --val-fraction (the corpus is too small for the default)');
+    return 0;
+  }
+  const every = opts.evalEvery ?? recorded ?? defaultEvalEvery(validation.ids.length, seqLength);
+  if (opts.keepBest && every === 0) throw new UsageError('--keep-best needs validation: --eval-every must not be 0');
+  return every;
+}
+
+function planResume(opts: TrainOptions, file: string): TrainPlan {
+  if (opts.init) throw new UsageError('--init and --resume cannot be combined (--resume already restores the weights)');
+  const ckpt = loadCheckpointFile(file);
+  const t = ckpt.training;
+  if (!t) {
+    const kind = ckpt.format === 'safetensors' ? 'a safetensors export' : 'a weights-only checkpoint';
+    throw new UsageError(`${file} is ${kind} with no training state to resume; use --init ${file} to start a new run from its weights`);
+  }
+  const h = t.hyperparameters;
+  const notices: string[] = [];
+
+  // Which text: the one recorded, or the one given.
+  const corpusGiven = opts.given.has('corpus');
+  const corpusPath = corpusGiven ? opts.corpus : t.corpus?.path;
+  if (corpusPath === undefined) throw new UsageError(`checkpoint ${file} records no corpus; pass --corpus FILE`);
+  let text: string;
+  try {
+    text = readCorpusFile(corpusPath);
+  } catch (e) {
+    if (e instanceof UsageError && !corpusGiven) throw new UsageError(`${e.message} (recorded in checkpoint ${file}; pass --corpus FILE)`);
+    throw e;
+  }
+  const fingerprint = fingerprintCorpus(text, corpusPath);
+  const same = !t.corpus || (t.corpus.length === fingerprint.length && t.corpus.sha256 === fingerprint.sha256);
+  if (!same && !corpusGiven) {
+    throw new UsageError(
+      `corpus ${corpusPath} has changed since checkpoint ${file} was written ` +
+        `(it had ${t.corpus!.length} characters, sha256 ${t.corpus!.sha256.slice(0, 12)}…; now ${fingerprint.length}, ` +
+        `${fingerprint.sha256.slice(0, 12)}…); pass --corpus ${corpusPath} to fine-tune on its new contents`,
+    );
+  }
+  const fineTune = !same;
+  const corpus = loadCorpus(text, corpusPath, ckpt.vocab, file);
+
+  // Settings that define the run must not change; the rest may, and are reported.
+  const c = opts.config;
+  const conflict = (flag: string, given: unknown, recorded: unknown, field: string): void => {
+    throw new UsageError(
+      `--${flag} ${String(given)} conflicts with checkpoint ${file} (${field} ${String(recorded)}); it cannot change when resuming`,
+    );
+  };
+  if (opts.hiddenSize !== undefined && opts.hiddenSize !== h.hiddenSize) conflict('hidden-size', opts.hiddenSize, h.hiddenSize, 'hiddenSize');
+  if (c.seqLength !== undefined && c.seqLength !== h.seqLength) conflict('seq-length', c.seqLength, h.seqLength, 'seqLength');
+  if (c.seed !== undefined && String(c.seed) !== String(h.seed)) conflict('seed', c.seed, h.seed, 'seed');
+  const recordedFraction = typeof h.valFraction === 'number' ? h.valFraction : 0;
+  if (!fineTune && opts.valFraction !== undefined && opts.valFraction !== recordedFraction) {
+    conflict('val-fraction', opts.valFraction, recordedFraction, 'valFraction');
+  }
+  const savedSpec: OptimizerSpec = t.optimizer?.spec ?? { name: 'adagrad', learningRate: h.learningRate };
+  if (typeof c.optimizer === 'object') {
+    // Compare what both sides state (a command line may fill in defaults the checkpoint left out), and
+    // the optimizer's name only when it was asked for.
+    const given = c.optimizer;
+    if (opts.given.has('optimizer') && given.name !== savedSpec.name) conflict('optimizer', given.name, savedSpec.name, 'optimizer');
+    for (const k of Object.keys(given)) {
+      if (k === 'name' || k === 'learningRate') continue;
+      if (given[k] !== undefined && savedSpec[k] !== undefined && given[k] !== savedSpec[k]) {
+        conflict(k, given[k], savedSpec[k], `optimizer ${k}`);
+      }
+    }
+  }
+
+  const seqLength = h.seqLength;
+  const changes: string[] = [];
+  const pick = <V extends string | number | null>(label: string, given: V | undefined, recorded: V): V => {
+    if (given === undefined || given === recorded) return recorded;
+    changes.push(`${label} ${recorded ?? 'unbounded'} → ${given}`);
+    return given;
+  };
+  const givenRate = opts.given.has('learning-rate')
+    ? (c.learningRate ?? (typeof c.optimizer === 'object' ? c.optimizer.learningRate : undefined))
+    : undefined;
+  const learningRate = pick('learning rate', givenRate, savedSpec.learningRate ?? h.learningRate);
+  const iterations = pick('iterations', c.iterations ?? undefined, h.iterations);
+  const sampleEvery = pick('sample every', c.sampleEvery, h.sampleEvery);
+  const sampleLength = pick('sample length', c.sampleLength, h.sampleLength);
+  const temperature = pick('temperature', c.temperature, h.temperature);
+  const logEvery = pick('log every', c.logEvery, h.logEvery);
+  const recordedCheckpointEvery = typeof h.checkpointEvery === 'number' ? h.checkpointEvery : DEFAULT_CHECKPOINT_EVERY;
+  const checkpointEvery = pick('checkpoint every', opts.checkpointEvery, recordedCheckpointEvery);
+
+  const valFraction = fineTune
+    ? (opts.valFraction ?? defaultValidationFraction(corpus.ids.length, seqLength))
+    : recordedFraction;
+  const parts = split(corpus, corpusPath, valFraction, seqLength);
+  if (!fineTune && t.validation && parts.train.ids.length !== t.validation.trainLength) {
+    throw new CheckpointError(
+      `checkpoint ${file} trained on the first ${t.validation.trainLength} characters, but --val-fraction ${valFraction} gives ${parts.train.ids.length}`,
+    );
+  }
+  const recordedEvalEvery = !fineTune && typeof h.evalEvery === 'number' ? h.evalEvery : undefined;
+  const evalEvery = resolveEvalEvery(opts, parts.validation, seqLength, recordedEvalEvery);
+  if (recordedEvalEvery !== undefined && evalEvery !== recordedEvalEvery) changes.push(`eval every ${recordedEvalEvery} → ${evalEvery}`);
+
+  let resume: ResumeState = resumeStateOf(t);
+  if (fineTune) {
+    // New text: read it from its start with a fresh hidden state; weights, optimizer memory, smooth
+    // loss and the sampler carry on.
+    resume = { ...resume, cursor: { iteration: t.iteration, position: 0 }, hprev: new Float64Array(h.hiddenSize) };
+    notices.push(
+      `fine-tuning on ${corpusPath} (not the text checkpoint ${file} was trained on): data position restarts at 0, hidden state at zeros`,
+    );
+  }
+  const target = iterations ?? undefined;
+  notices.unshift(
+    `resuming ${file} at iteration ${t.iteration}${target !== undefined ? ` (to ${target})` : ' (until stopped)'}`,
+  );
+  if (changes.length > 0) notices.push(`changed at resume: ${changes.join(', ')}`);
+
+  const optimizerSpec: OptimizerSpec = { ...savedSpec, learningRate };
+  const hyperparameters: TrainingHyperparameters = {
+    ...h,
+    learningRate,
+    iterations: iterations ?? null,
+    sampleEvery,
+    sampleLength,
+    temperature,
+    logEvery,
+    valFraction,
+    evalEvery,
+    checkpointEvery,
+  };
+  const config: TrainConfig = {
+    ...c,
+    hiddenSize: h.hiddenSize,
+    seqLength,
+    learningRate,
+    seed: h.seed,
+    ...(target !== undefined ? { iterations: target } : {}),
+    sampleEvery,
+    sampleLength,
+    temperature,
+    logEvery,
+    init: ckpt.params,
+    optimizer: optimizerSpec,
+    resume,
+    ...(parts.validation ? { validation: { corpus: parts.validation, every: evalEvery } } : {}),
+  };
+  if (target === undefined) delete (config as { iterations?: number }).iterations;
+  const history = t.validation?.history ?? [];
+  return {
+    corpusPath,
+    fingerprint,
+    vocab: ckpt.vocab,
+    corpusLength: corpus.ids.length,
+    train: parts.train,
+    validation: parts.validation,
+    config,
+    hyperparameters,
+    optimizerSpec,
+    seqLength,
+    logEvery,
+    valFraction,
+    evalEvery,
+    checkpointEvery,
+    startIteration: t.iteration,
+    target,
+    lossHistory: t.lossHistory.map(([i, l]) => [i, l] as const),
+    valHistory: history.map((e) => ({ ...e })),
+    best: fineTune ? undefined : t.validation?.best,
+    checkpointPath: opts.checkpoint ?? file,
+    keepBestPath: opts.keepBest,
+    plotPath: opts.plot,
+    notices,
+    resumedFrom: file,
+    fineTune,
+  };
+}
+
+/**
+ * Checks every file the run will write before it starts: the folder accepts files, the paths differ,
+ * and an existing file there is one of ours (a checkpoint, or an SVG for the chart), never user data.
+ * Also removes temporary files that killed runs left beside them.
+ */
+function checkOutputs(plan: TrainPlan): void {
+  const outputs: Array<[string, string | undefined]> = [
+    ['checkpoint', plan.checkpointPath],
+    ['keep-best', plan.keepBestPath],
+    ['plot', plan.plotPath],
+  ];
+  const seen = new Map<string, string>([[resolve(plan.corpusPath), 'corpus']]);
+  for (const [flag, path] of outputs) {
+    if (path === undefined) continue;
+    const abs = resolve(path);
+    const other = seen.get(abs);
+    if (other) throw new UsageError(`--${flag} ${path} is the same file as the ${other}; choose another path`);
+    seen.set(abs, `--${flag} file`);
+    try {
+      checkWritable(path, flag === 'plot' ? 'plot' : 'checkpoint');
+    } catch (e) {
+      if (e instanceof CheckpointError) throw new UsageError(e.message);
+      throw e;
+    }
+    if (existsSync(path)) {
+      if (flag === 'plot') {
+        const head = readFileSync(path).subarray(0, 256).toString('utf8').trimStart();
+        if (!head.startsWith('<svg') && !head.startsWith('<?xml')) {
+          throw new UsageError(`refusing to replace ${path} with a chart: it exists and is not an SVG file`);
+        }
+      } else if (resolve(path) !== resolve(plan.resumedFrom ?? '')) {
+        try {
+          const bytes = readFileSync(path);
+          if (isSafetensors(bytes)) throw new CheckpointError('it is a safetensors export');
+          const old = loadCheckpointFile(path);
+          const at = old.training ? ` at iteration ${old.training.iteration}` : '';
+          plan.notices.push(`${path} holds a checkpoint${at} from an earlier run; this run will replace it when it saves`);
+        } catch (e) {
+          const why = e instanceof Error ? e.message : String(e);
+          throw new UsageError(`refusing to replace ${path}: it exists and is not a min-char-rnn training checkpoint (${why})`);
+        }
+      }
+    }
+    removeStaleTempFiles(path);
+  }
+}

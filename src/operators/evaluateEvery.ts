@@ -1,0 +1,124 @@
+// Dimension key: H = hiddenSize, V = vocabSize, T = seqLength (chunk length), L = held-out length.
+import { defer, map, type Observable, type OperatorFunction } from 'rxjs';
+import type { Corpus } from '../corpus/corpus.js';
+import { CorpusError, requireInteger } from '../errors.js';
+import type { Model } from '../model/kernel.js';
+import type { TrainingStep } from './step.js';
+
+/** The loss of held-out text under the weights after one iteration. Plain numbers, safe to keep. */
+export interface Evaluation {
+  /** The iteration whose update the evaluated weights include. */
+  readonly iteration: number;
+  /** Mean −ln p[next character] per predicted character, in nats. */
+  readonly loss: number;
+  /** The same loss in bits: `loss / ln 2`. */
+  readonly bitsPerChar: number;
+}
+
+/** What {@link evaluateEvery} adds: `validation` on the steps it evaluated at. */
+export interface EvaluatedStep {
+  readonly validation?: Evaluation;
+}
+
+export interface EvaluateEveryConfig {
+  /** The held-out text, encoded with the training vocabulary (e.g. `splitCorpus(...).validation`). */
+  readonly corpus: Corpus;
+  /** Characters per forward chunk. Default: the length of the first window seen (the training T). */
+  readonly seqLength?: number;
+}
+
+/**
+ * Mean loss per character of `ids` under `model`: forward passes only over consecutive chunks of up to
+ * `seqLength` characters, from a zero hidden state carried from chunk to chunk, predicting each
+ * character from the ones before it (L − 1 predictions in all). Writes the model's `hs`, never its
+ * parameters or gradients.
+ *
+ * ```ts
+ * import { createCorpus, initParams, referenceKernel, heldOutLoss } from 'min-char-rnn';
+ *
+ * const corpus = createCorpus('abcabcabc');
+ * const model = referenceKernel.createModel(8, 3, 4);
+ * model.params.data.set(initParams(8, 3, 1).data);
+ * console.log(heldOutLoss(model, corpus.ids, 4).toFixed(4));
+ * // 1.0986  (≈ ln 3: tiny weights predict uniformly)
+ * ```
+ *
+ * @param model A model holding the weights to evaluate, with `maxSeqLength ≥ seqLength`.
+ * @param ids The held-out text as vocabulary indices (at least 2).
+ * @param seqLength Chunk length T.
+ * @returns The mean loss in nats per character.
+ */
+export function heldOutLoss(model: Model, ids: Int32Array, seqLength: number): number {
+  requireInteger('seqLength', seqLength);
+  const L = ids.length;
+  if (L < 2) throw new CorpusError(`held-out text has ${L} characters; it needs at least 2`);
+  const H = model.params.hiddenSize;
+  const hs = model.hs;
+  hs.fill(0, 0, H); // fresh hidden state: the held-out text is read from its start
+  let total = 0;
+  for (let p = 0; p < L - 1; p += seqLength) {
+    const end = Math.min(p + seqLength, L - 1);
+    const loss = model.loss(ids.subarray(p, end), ids.subarray(p + 1, end + 1));
+    total += loss;
+    const T = end - p;
+    hs.copyWithin(0, T * H, (T + 1) * H); // carry h into the next chunk
+  }
+  return total / (L - 1);
+}
+
+/**
+ * A validation tap: every `every` iterations, measures the loss of held-out text under the weights the
+ * step ends with, without changing anything the training sees.
+ *
+ * It's like `tap`, but its result travels with the stream: at iterations where `iteration % every == 0`
+ * it copies the (just updated) parameters into a model of its own, computes {@link heldOutLoss} and
+ * attaches `{ iteration, loss, bitsPerChar }` as `validation`; other steps pass through unchanged. Place it
+ * after the optimizer. The evaluation model is created per subscription with the step's own kernel, so
+ * the training model's buffers and hidden state are never touched.
+ *
+ * ```ts
+ * import { createCorpus, splitCorpus, trainingSteps, evaluateEvery } from 'min-char-rnn';
+ * import { filter } from 'rxjs';
+ *
+ * const { train, validation } = splitCorpus(createCorpus('the cat sat on the mat. '.repeat(40)), 0.1);
+ * trainingSteps(train, { hiddenSize: 16, seqLength: 8, iterations: 201, sampleEvery: 0 })
+ *   .pipe(evaluateEvery(100, { corpus: validation! }), filter((s) => s.validation !== undefined))
+ *   .subscribe((s) => console.log(s.validation!.iteration, s.validation!.loss < 3));
+ * // 0 true
+ * // 100 true
+ * // 200 true
+ * ```
+ *
+ * @param every Evaluate when `iteration % every == 0`; 0 never evaluates (steps still pass through).
+ * @param config `corpus` (required, at least 2 characters), `seqLength` (the training window length).
+ * @returns An operator passing steps through, with `validation` on evaluated ones.
+ */
+export function evaluateEvery<S extends TrainingStep>(
+  every: number,
+  config: EvaluateEveryConfig,
+): OperatorFunction<S, S & EvaluatedStep> {
+  requireInteger('evalEvery', every, 0);
+  const { corpus, seqLength } = config;
+  if (seqLength !== undefined) requireInteger('seqLength', seqLength);
+  if (corpus.ids.length < 2) {
+    throw new CorpusError(`the held-out text has ${corpus.ids.length} characters; it needs at least 2`);
+  }
+  return (source: Observable<S>) =>
+    defer(() => {
+      let model: Model | undefined; // created at the first evaluation, from the step's kernel
+      return source.pipe(
+        map((step): S & EvaluatedStep => {
+          if (every === 0 || step.iteration % every !== 0) return step;
+          const { hiddenSize: H, vocabSize: V } = step.params;
+          if (corpus.vocab.size !== V) {
+            throw new CorpusError(`the held-out text has ${corpus.vocab.size} vocabulary entries, the model ${V}`);
+          }
+          const T = seqLength ?? step.inputs.length;
+          if (model === undefined || model.maxSeqLength < T) model = step.model.kernel.createModel(H, V, T);
+          model.params.data.set(step.params.data);
+          const loss = heldOutLoss(model, corpus.ids, T);
+          return { ...step, validation: { iteration: step.iteration, loss, bitsPerChar: loss / Math.LN2 } };
+        }),
+      );
+    });
+}
