@@ -2,6 +2,7 @@ import {
   connectable,
   defer,
   filter,
+  identity,
   map,
   Subject,
   type Connectable,
@@ -15,6 +16,8 @@ import { ConfigError, requireInteger, requirePositive } from '../errors.js';
 import type { Kernel } from '../model/kernel.js';
 import { initParams, type Params } from '../model/params.js';
 import type { RandomState } from '../model/rng.js';
+import { clipByGlobalNorm } from '../operators/clipByGlobalNorm.js';
+import { clipByValue } from '../operators/clipByValue.js';
 import { lossFun } from '../operators/lossFun.js';
 import { sampleEvery, type Sample, type SampledStep } from '../operators/sampleEvery.js';
 import { smoothLoss } from '../operators/smoothLoss.js';
@@ -28,7 +31,10 @@ export interface TrainConfig {
   readonly hiddenSize?: number;
   /** T, characters per window (the truncation length of backprop through time). Default 25. */
   readonly seqLength?: number;
-  /** Adagrad step size. Default 0.1. */
+  /**
+   * Step size of the optimizer when `optimizer` is omitted (Adagrad) or is a spec without a
+   * `learningRate`. Default: the optimizer's own default (Adagrad 0.1).
+   */
   readonly learningRate?: number;
   /** Seed for the initial weights; the sampling generator is seeded with `${seed}:sample`. Default 1. */
   readonly seed?: string | number;
@@ -47,11 +53,16 @@ export interface TrainConfig {
   /** Compute backend. Default: the automatically chosen one. */
   readonly kernel?: Kernel;
   /**
-   * The optimizer stage: a spec such as `{ name: 'adagrad', learningRate: 0.1 }` (see
-   * {@link createOptimizer}), or any operator that updates `step.params.data` in place from
-   * `step.grads`. Default: Adagrad with `learningRate`.
+   * The optimizer stage: a spec such as `{ name: 'adam', learningRate: 0.002 }` (see
+   * {@link createOptimizer}; a resumed run continues from `resume.optimizer`), or any operator that keeps
+   * the optimizer contract (docs/optimizers.md): it updates `step.params.data` in place from `step.grads`.
+   * Default: Adagrad with `learningRate`.
    */
   readonly optimizer?: OptimizerSpec | OperatorFunction<TrainingStep & SampledStep, TrainingStep & SampledStep>;
+  /** Clip every gradient element to [−clip, clip] ({@link clipByValue}); `null` or 0 turns it off. Default 5. */
+  readonly clip?: number | null;
+  /** Then scale the gradients down to this global norm when above it ({@link clipByGlobalNorm}); `null` or 0 is off. Default off. */
+  readonly clipNorm?: number | null;
   /** Resume the loop: window cursor, hidden state, optimizer state, smooth loss, sampler. */
   readonly resume?: ResumeState;
   /** Yield to the event loop after this many ms of work. Default 16. */
@@ -95,7 +106,12 @@ export type ResolvedTrainConfig = Required<
     | 'yieldEveryMs'
   >
 > &
-  Pick<TrainConfig, 'init' | 'kernel' | 'optimizer' | 'resume'>;
+  Pick<TrainConfig, 'init' | 'kernel' | 'optimizer' | 'resume'> & {
+    /** The elementwise clip limit, or null when off. */
+    readonly clip: number | null;
+    /** The global-norm clip, or null when off. */
+    readonly clipNorm: number | null;
+  };
 
 /** Fills defaults and checks every value, so a bad one fails before training starts. */
 export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
@@ -110,6 +126,8 @@ export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
     temperature = 1,
     logEvery = 100,
     yieldEveryMs = 16,
+    clip = 5,
+    clipNorm = null,
     ...rest
   } = config ?? {};
   requireInteger('hiddenSize', hiddenSize);
@@ -121,6 +139,8 @@ export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
   requirePositive('temperature', temperature);
   requireInteger('logEvery', logEvery);
   if (typeof seed !== 'string' && !Number.isFinite(seed)) throw new ConfigError('seed', seed, 'a string or number');
+  if (clip !== null && clip !== 0) requirePositive('clip', clip);
+  if (clipNorm !== null && clipNorm !== 0) requirePositive('clipNorm', clipNorm);
   return {
     hiddenSize,
     seqLength,
@@ -132,13 +152,15 @@ export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
     temperature,
     logEvery,
     yieldEveryMs,
+    clip: clip || null,
+    clipNorm: clipNorm || null,
     ...rest,
   };
 }
 
 /**
  * The default training pipeline as one cold Observable:
- * `windows → lossFun → sampleEvery → optimizer (adagrad) → smoothLoss`.
+ * `windows → lossFun → clipByValue(5) → [clipByGlobalNorm] → sampleEvery → optimizer (adagrad) → smoothLoss`.
  *
  * Each subscription is one independent training run with its own weights, hidden state, optimizer
  * memory and generators (all created at subscription). Sampling sits before the optimizer so it draws
@@ -169,6 +191,12 @@ export function trainingSteps(corpus: Corpus, config?: TrainConfig): Observable<
       `weights for hiddenSize ${c.hiddenSize} and vocabulary size ${V}`,
     );
   }
+  // Built before subscription so that a bad spec or saved state fails here, not mid-stream; the
+  // operator itself is cold (its state is per subscription).
+  const spec = trainingOptimizerSpec(config);
+  const optimizer = spec
+    ? createOptimizer<TrainingStep & SampledStep>(spec, c.resume?.optimizer)
+    : (c.optimizer as OperatorFunction<TrainingStep & SampledStep, TrainingStep & SampledStep>);
   const window$ = windows(corpus, {
     seqLength: c.seqLength,
     iterations: c.iterations,
@@ -177,18 +205,14 @@ export function trainingSteps(corpus: Corpus, config?: TrainConfig): Observable<
   });
   return defer(() => {
     const params = c.init ?? initParams(c.hiddenSize, V, c.seed);
-    const optimizer =
-      typeof c.optimizer === 'function'
-        ? c.optimizer
-        : createOptimizer<TrainingStep & SampledStep>(
-            c.optimizer ?? { name: 'adagrad', learningRate: c.learningRate },
-            c.resume?.optimizer,
-          );
     return window$.pipe(
       lossFun(params, {
+        clip: null, // clipping is the next stage
         ...(c.kernel ? { kernel: c.kernel } : {}),
         ...(c.resume ? { hprev: c.resume.hprev } : {}),
       }),
+      c.clip !== null ? clipByValue(c.clip) : identity,
+      c.clipNorm !== null ? clipByGlobalNorm(c.clipNorm) : identity,
       sampleEvery(c.sampleEvery, {
         vocab: corpus.vocab,
         length: c.sampleLength,
@@ -200,6 +224,18 @@ export function trainingSteps(corpus: Corpus, config?: TrainConfig): Observable<
       smoothLoss(c.resume ? { initial: c.resume.smoothLoss } : {}),
     );
   });
+}
+
+/**
+ * The optimizer spec a config trains with (without defaults filled in): `optimizer` when it is a spec,
+ * with `learningRate` added from the config when the spec has none; Adagrad otherwise. Undefined when
+ * `optimizer` is an operator.
+ */
+export function trainingOptimizerSpec(config?: TrainConfig): OptimizerSpec | undefined {
+  const { optimizer, learningRate } = config ?? {};
+  if (typeof optimizer === 'function') return undefined;
+  const spec = optimizer ?? { name: 'adagrad' };
+  return spec.learningRate === undefined && learningRate !== undefined ? { ...spec, learningRate } : spec;
 }
 
 /**
