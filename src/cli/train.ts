@@ -1,8 +1,10 @@
 import type { Subscription } from 'rxjs';
 import { readCheckpointFile } from '../checkpoint/file.js';
 import { createCorpus } from '../corpus/corpus.js';
-import { CorpusError } from '../errors.js';
+import { ConfigError, CorpusError } from '../errors.js';
 import { parameterCount, type Params } from '../model/params.js';
+import { createOptimizer, OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES, resolveOptimizerSpec, type OptimizerName, type OptimizerSpec } from '../optimizers/registry.js';
+import { parseSchedule, type ScheduleSpec } from '../optimizers/schedules.js';
 import { train, type TrainConfig, type TrainedStep } from '../pipeline/train.js';
 import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args.js';
 import { DEFAULT_CORPUS, readCorpusFile } from './corpusFile.js';
@@ -12,7 +14,29 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
   { name: 'corpus', kind: 'string', value: 'FILE', help: 'UTF-8 text to train on', default: 'data/default-corpus.txt' },
   { name: 'hidden-size', kind: 'positive-integer', value: 'N', help: 'size of the hidden state', default: '100' },
   { name: 'seq-length', kind: 'positive-integer', value: 'N', help: 'characters per window (BPTT length)', default: '25' },
-  { name: 'learning-rate', kind: 'positive-number', value: 'X', help: 'Adagrad step size', default: '0.1' },
+  { name: 'optimizer', kind: 'string', value: 'NAME', help: `${OPTIMIZER_NAMES.join('|')}`, default: 'adagrad' },
+  {
+    name: 'learning-rate',
+    kind: 'positive-number',
+    value: 'X',
+    help: 'step size',
+    default: `the optimizer's: ${OPTIMIZER_NAMES.map((n) => `${n} ${OPTIMIZER_DEFAULTS[n].learningRate}`).join(', ')}`,
+  },
+  { name: 'momentum', kind: 'number', value: 'X', help: 'momentum μ in [0, 1) (momentum, nesterov)', default: '0.9' },
+  { name: 'beta1', kind: 'number', value: 'X', help: 'first-moment decay β1 in [0, 1) (adam, adamw)', default: '0.9' },
+  { name: 'beta2', kind: 'number', value: 'X', help: 'second-moment decay β2 in [0, 1) (adam, adamw)', default: '0.999' },
+  { name: 'decay', kind: 'number', value: 'X', help: 'mean-square decay ρ in [0, 1) (rmsprop)', default: '0.9' },
+  { name: 'epsilon', kind: 'positive-number', value: 'X', help: 'ε added to the denominator (adagrad, rmsprop, adam, adamw)', default: '1e-8' },
+  { name: 'weight-decay', kind: 'number', value: 'X', help: 'decoupled weight decay λ ≥ 0 (adamw)', default: '0.01' },
+  {
+    name: 'lr-schedule',
+    kind: 'string',
+    value: 'SPEC',
+    help: 'learning-rate multiplier by iteration: step:every=N[,factor=F] | exp:gamma=G | cosine:total=N[,warmup=N][,min=F] | constant',
+    default: 'constant',
+  },
+  { name: 'clip', kind: 'number', value: 'X', help: 'clip each gradient element to [-X, X]; 0 = off', default: '5' },
+  { name: 'clip-norm', kind: 'positive-number', value: 'X', help: 'then scale gradients down to global norm X when above it', default: 'off' },
   { name: 'iterations', kind: 'count', value: 'N', help: 'stop after N iterations', default: 'run until Ctrl-C' },
   { name: 'seed', kind: 'string', value: 'S', help: 'seed for the initial weights and the sampler', default: '1' },
   { name: 'sample-every', kind: 'count', value: 'N', help: 'sample every N iterations, 0 = never', default: '100' },
@@ -29,7 +53,10 @@ export const TRAIN_HELP = formatHelp(
   [
     'Trains a character-level vanilla RNN (the classic min-char-rnn: truncated BPTT, gradient',
     'clipping at 5, Adagrad) and prints the smoothed loss and samples as it learns.',
-    'Ctrl-C stops training cleanly.',
+    'Ctrl-C stops training cleanly. --optimizer picks another optimizer; a hyperparameter flag',
+    'that the chosen optimizer does not take is an error. Examples:',
+    '  min-char-rnn train --optimizer adam --lr-schedule cosine:warmup=200,total=20000,min=0.05',
+    '  min-char-rnn train --optimizer momentum --momentum 0.95 --clip 0 --clip-norm 10',
   ].join('\n'),
   TRAIN_FLAGS,
 );
@@ -49,7 +76,6 @@ export function parseTrainOptions(argv: readonly string[]): TrainOptions | 'help
   const num = (name: string): number | undefined => f.get(name) as number | undefined;
   const config: Record<string, unknown> = {
     seqLength: num('seq-length'),
-    learningRate: num('learning-rate'),
     iterations: num('iterations'),
     seed: f.get('seed'),
     sampleEvery: num('sample-every'),
@@ -58,6 +84,13 @@ export function parseTrainOptions(argv: readonly string[]): TrainOptions | 'help
     logEvery: num('log-every'),
   };
   for (const k of Object.keys(config)) if (config[k] === undefined) delete config[k];
+  config.optimizer = optimizerFromFlags(f);
+  const clip = num('clip');
+  if (clip !== undefined) {
+    if (clip < 0) throw new UsageError(`--clip must be a number ≥ 0 (0 turns clipping off), got ${clip}`);
+    config.clip = clip;
+  }
+  if (num('clip-norm') !== undefined) config.clipNorm = num('clip-norm');
   return {
     corpus: (f.get('corpus') as string | undefined) ?? DEFAULT_CORPUS,
     hiddenSize: num('hidden-size'),
@@ -65,6 +98,64 @@ export function parseTrainOptions(argv: readonly string[]): TrainOptions | 'help
     init: f.get('init') as string | undefined,
     json: f.get('json') === true,
   };
+}
+
+/** Hyperparameter flags and the spec field each sets. */
+const HYPERPARAMETER_FLAGS: readonly (readonly [flag: string, key: string])[] = [
+  ['learning-rate', 'learningRate'],
+  ['momentum', 'momentum'],
+  ['beta1', 'beta1'],
+  ['beta2', 'beta2'],
+  ['decay', 'decay'],
+  ['epsilon', 'epsilon'],
+  ['weight-decay', 'weightDecay'],
+];
+
+/**
+ * The optimizer spec the flags describe, checked: the name, only hyperparameters that optimizer takes,
+ * values in range, a well-formed schedule. Every problem is a one-line UsageError naming the flag.
+ */
+export function optimizerFromFlags(f: ReadonlyMap<string, unknown>): OptimizerSpec {
+  const name = (f.get('optimizer') as string | undefined) ?? 'adagrad';
+  if (!(OPTIMIZER_NAMES as readonly string[]).includes(name)) {
+    throw new UsageError(`--optimizer must be one of ${OPTIMIZER_NAMES.join(', ')}, got ${JSON.stringify(name)}`);
+  }
+  const takes = Object.keys(OPTIMIZER_DEFAULTS[name as OptimizerName]);
+  const spec: Record<string, unknown> = { name };
+  for (const [flag, key] of HYPERPARAMETER_FLAGS) {
+    const value = f.get(flag);
+    if (value === undefined) continue;
+    if (!takes.includes(key)) {
+      const own = HYPERPARAMETER_FLAGS.filter(([, k]) => takes.includes(k)).map(([fl]) => `--${fl}`);
+      throw new UsageError(`--${flag} does not apply to --optimizer ${name} (it takes ${own.join(', ')})`);
+    }
+    spec[key] = value;
+  }
+  const scheduleText = f.get('lr-schedule') as string | undefined;
+  if (scheduleText !== undefined) {
+    let schedule: ScheduleSpec;
+    try {
+      schedule = parseSchedule(scheduleText).spec;
+    } catch (e) {
+      if (e instanceof ConfigError) {
+        throw new UsageError(
+          e.option === 'schedule'
+            ? e.message.replace(/^schedule/, '--lr-schedule')
+            : `--lr-schedule ${scheduleText}: ${e.message.replace(/^schedule\./, '')}`,
+        );
+      }
+      throw e;
+    }
+    spec.schedule = schedule;
+  }
+  try {
+    createOptimizer(spec as unknown as OptimizerSpec); // checks every range now, before any file is read
+  } catch (e) {
+    const entry = e instanceof ConfigError ? HYPERPARAMETER_FLAGS.find(([, key]) => key === e.option) : undefined;
+    if (e instanceof ConfigError && entry) throw new UsageError(e.message.replace(e.option, `--${entry[0]}`));
+    throw e;
+  }
+  return resolveOptimizerSpec(spec as unknown as OptimizerSpec);
 }
 
 /** Runs `min-char-rnn train`; resolves with the exit code. */
@@ -115,7 +206,10 @@ export function trainCommand(argv: readonly string[]): Promise<number> {
         seqLength,
         corpusLength: corpus.ids.length,
         parameters: parameterCount(hiddenSize, V),
-        learningRate: config.learningRate ?? 0.1,
+        learningRate: (config.optimizer as OptimizerSpec).learningRate,
+        optimizer: config.optimizer,
+        clip: config.clip ?? 5,
+        clipNorm: config.clipNorm ?? null,
         seed: String(config.seed ?? 1),
         ...(config.iterations !== undefined ? { iterations: config.iterations } : {}),
       }),

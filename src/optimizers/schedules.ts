@@ -183,7 +183,7 @@ export function parseSchedule(text: string): Schedule {
     }
   }
   const known = ['constant', 'step', 'exp', 'cosine'];
-  if (!known.includes(kind)) throw new ConfigError('schedule', text, `one of ${known.map((k) => `${k}:...`).join(', ')}`);
+  if (!known.includes(kind)) throw new ConfigError('schedule', text, 'one of constant, step:..., exp:..., cosine:...');
   const spec = { kind, ...values } as unknown as ScheduleSpec;
   return createSchedule(spec);
 }

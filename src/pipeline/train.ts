@@ -23,7 +23,7 @@ import { sampleEvery, type Sample, type SampledStep } from '../operators/sampleE
 import { smoothLoss } from '../operators/smoothLoss.js';
 import type { TrainingStep } from '../operators/step.js';
 import { createOptimizer, type OptimizerSpec } from '../optimizers/registry.js';
-import type { OptimizerState } from '../optimizers/optimizer.js';
+import type { OptimizedStep, OptimizerState } from '../optimizers/optimizer.js';
 
 /** Everything that shapes a training run. Every field has the classic default. */
 export interface TrainConfig {
@@ -58,7 +58,7 @@ export interface TrainConfig {
    * the optimizer contract (docs/optimizers.md): it updates `step.params.data` in place from `step.grads`.
    * Default: Adagrad with `learningRate`.
    */
-  readonly optimizer?: OptimizerSpec | OperatorFunction<TrainingStep & SampledStep, TrainingStep & SampledStep>;
+  readonly optimizer?: OptimizerSpec | OperatorFunction<TrainingStep & SampledStep, TrainingStep & SampledStep & OptimizedStep>;
   /** Clip every gradient element to [−clip, clip] ({@link clipByValue}); `null` or 0 turns it off. Default 5. */
   readonly clip?: number | null;
   /** Then scale the gradients down to this global norm when above it ({@link clipByGlobalNorm}); `null` or 0 is off. Default off. */
@@ -78,8 +78,8 @@ export interface ResumeState {
   readonly sampleRandomState?: RandomState;
 }
 
-/** A step of the default pipeline, after every stage. */
-export type TrainedStep = TrainingStep & SampledStep & { readonly smoothLoss: number };
+/** A step of the default pipeline, after every stage (`optimizer` is live: copy it to keep it). */
+export type TrainedStep = TrainingStep & SampledStep & OptimizedStep & { readonly smoothLoss: number };
 
 /** What `loss$` reports: plain numbers, safe to keep. */
 export interface LossRecord {
@@ -196,7 +196,7 @@ export function trainingSteps(corpus: Corpus, config?: TrainConfig): Observable<
   const spec = trainingOptimizerSpec(config);
   const optimizer = spec
     ? createOptimizer<TrainingStep & SampledStep>(spec, c.resume?.optimizer)
-    : (c.optimizer as OperatorFunction<TrainingStep & SampledStep, TrainingStep & SampledStep>);
+    : (c.optimizer as OperatorFunction<TrainingStep & SampledStep, TrainingStep & SampledStep & OptimizedStep>);
   const window$ = windows(corpus, {
     seqLength: c.seqLength,
     iterations: c.iterations,
