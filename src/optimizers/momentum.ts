@@ -3,7 +3,7 @@ import type { Hyperparameter } from './optimizer.js';
 import { optimizerStage, type OptimizerDefinition, type OptimizerOperator, type OptimizerOptions } from './stage.js';
 
 export interface MomentumConfig extends OptimizerOptions {
-  /** Step size. Default 0.001: with μ = 0.9 the steady step is lr/(1 − μ) = 10× that of SGD (see docs/optimizers.md). */
+  /** Step size. Default 0.0005: with μ = 0.9 the steady step is lr/(1 − μ) = 10× that of SGD (see docs/optimizers.md). */
   readonly learningRate?: Hyperparameter;
   /** μ, how much of the velocity carries over. Default 0.9 (Sutskever et al. 2013; Polyak 1964). */
   readonly momentum?: Hyperparameter;
@@ -46,7 +46,7 @@ export function nesterovUpdate(
 }
 
 const HYPERPARAMETERS = {
-  learningRate: { default: 0.001, range: 'rate' },
+  learningRate: { default: 0.0005, range: 'rate' },
   momentum: { default: 0.9, range: 'decay' },
 } as const;
 
@@ -78,11 +78,11 @@ const NESTEROV: OptimizerDefinition<'momentum'> = {
  *
  * ```ts
  * import { momentum } from 'min-char-rnn';
- * const classical = momentum({ learningRate: 0.001, momentum: 0.9 });
+ * const classical = momentum({ learningRate: 0.0005, momentum: 0.9 });
  * const accelerated = momentum({ nesterov: true });
  * ```
  *
- * @param config `learningRate` (0.001), `momentum` (0.9), `nesterov` (false), `schedule` (none), `state`.
+ * @param config `learningRate` (0.0005), `momentum` (0.9), `nesterov` (false), `schedule` (none), `state`.
  * @returns An operator applying one momentum update per step.
  * @see nesterov
  */
@@ -99,7 +99,7 @@ export function momentum<S extends TrainingStep>(config?: MomentumConfig): Optim
  * const stage = nesterov({ momentum: 0.95 });
  * ```
  *
- * @param config `learningRate` (0.001), `momentum` (0.9), `schedule` (none), `state`.
+ * @param config `learningRate` (0.0005), `momentum` (0.9), `schedule` (none), `state`.
  * @returns An operator applying one Nesterov update per step.
  */
 export function nesterov<S extends TrainingStep>(config?: Omit<MomentumConfig, 'nesterov'>): OptimizerOperator<S> {

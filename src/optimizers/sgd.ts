@@ -3,7 +3,7 @@ import type { Hyperparameter } from './optimizer.js';
 import { optimizerStage, type OptimizerDefinition, type OptimizerOperator, type OptimizerOptions } from './stage.js';
 
 export interface SgdConfig extends OptimizerOptions {
-  /** Step size. Default 0.01 (see docs/optimizers.md for how it was chosen). */
+  /** Step size. Default 0.005 (see docs/optimizers.md for how it was chosen). */
   readonly learningRate?: Hyperparameter;
 }
 
@@ -15,7 +15,7 @@ export function sgdUpdate(param: Float64Array, grad: Float64Array, learningRate:
 const SGD: OptimizerDefinition<never> = {
   name: 'sgd',
   slots: [],
-  hyperparameters: { learningRate: { default: 0.01, range: 'rate' } },
+  hyperparameters: { learningRate: { default: 0.005, range: 'rate' } },
   update(params, grads, _slots, { learningRate }) {
     sgdUpdate(params, grads, learningRate);
   },
@@ -26,14 +26,15 @@ const SGD: OptimizerDefinition<never> = {
  *
  * It's like `tap`, but the side effect is the update of `step.params` in place during the step's
  * emission; it keeps no memory besides the update count, and emits the step with `optimizer` attached.
- * Slow on this problem by design of the comparison: see the optimizer race in docs/optimizers.md.
+ * With a fixed rate it is the least robust choice over long runs: see the optimizer race in
+ * docs/optimizers.md.
  *
  * ```ts
  * import { createCorpus, sgd, trainingSteps } from 'min-char-rnn';
- * trainingSteps(createCorpus('hello world. '.repeat(50)), { optimizer: sgd({ learningRate: 0.01 }) });
+ * trainingSteps(createCorpus('hello world. '.repeat(50)), { optimizer: sgd({ learningRate: 0.005 }) });
  * ```
  *
- * @param config `learningRate` (0.01), `schedule` (none), `state`.
+ * @param config `learningRate` (0.005), `schedule` (none), `state`.
  * @returns An operator applying one SGD update per step.
  */
 export function sgd<S extends TrainingStep>(config?: SgdConfig): OptimizerOperator<S> {

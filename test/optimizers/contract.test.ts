@@ -177,7 +177,7 @@ describe('optimizer contract', () => {
     expect(adam({ learningRate: 0.001 }).spec).to.deep.equal({ name: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });
     expect(momentum({ nesterov: true, schedule: { kind: 'exp', gamma: 0.99 } }).spec).to.deep.equal({
       name: 'nesterov',
-      learningRate: 0.001,
+      learningRate: 0.0005,
       momentum: 0.9,
       schedule: { kind: 'exp', gamma: 0.99 },
     });

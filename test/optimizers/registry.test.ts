@@ -114,7 +114,7 @@ describe('createOptimizer and resolveOptimizerSpec', () => {
     });
     expect(resolveOptimizerSpec({ name: 'momentum', nesterov: true, momentum: 0.5 })).to.deep.equal({
       name: 'nesterov',
-      learningRate: 0.001,
+      learningRate: 0.0005,
       momentum: 0.5,
     });
     expect(createOptimizer({ name: 'sgd', learningRate: 0.1 }).spec).to.deep.equal({ name: 'sgd', learningRate: 0.1 });
