@@ -103,6 +103,22 @@ describe('optimizer contract', () => {
     expect(subscribed).to.equal(false);
   });
 
+  it('sends an error a live hyperparameter raises mid-run to the error channel and stops the run', () => {
+    const lr$ = new Subject<number>();
+    const boom = new Error('lr$ failed later');
+    const s = synthetic(6);
+    let got: unknown;
+    let count = 0;
+    adam({ learningRate: lr$ })(s.step$).subscribe({
+      next: () => {
+        if (++count === 3) lr$.error(boom);
+      },
+      error: (e: unknown) => (got = e),
+    });
+    expect(got).to.equal(boom);
+    expect(count).to.equal(3);
+  });
+
   it('errors, naming the value, when a live hyperparameter emits an out-of-range value mid-run', () => {
     const beta1$ = new Subject<number>();
     const s = synthetic(5);
@@ -126,7 +142,7 @@ describe('optimizer contract', () => {
       if (step.iteration === 2) lr$.next(0.5); // during the emission of step 2, after its update
     });
     const lrs = states.map((s) => s.hyperparameters!.learningRate);
-    expect(lrs).to.deep.equal([0.01, 0.01, 0.01, 0.5, 0.5, 0.5]); // the default until lr$ first emits
+    expect(lrs).to.deep.equal([0.005, 0.005, 0.005, 0.5, 0.5, 0.5]); // the default until lr$ first emits
     for (let k = 0; k < 6; k++) {
       for (let i = 0; i < 5; i++) expect(deltas[k]![i]).to.be.closeTo(-lrs[k]! * G[i], 1e-15);
     }
