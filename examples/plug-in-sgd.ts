@@ -1,21 +1,29 @@
 // Example 3: write your own optimizer stage (plain SGD) and plug it in where Adagrad goes.
 // Run: npm run build && node dist/examples/plug-in-sgd.js [iterations]
 import { readFileSync } from 'node:fs';
-import { map, type OperatorFunction } from 'rxjs';
-import { createCorpus, trainingSteps, type TrainConfig, type TrainingStep } from 'min-char-rnn';
+import { defer, map, type OperatorFunction } from 'rxjs';
+import { createCorpus, trainingSteps, type OptimizedStep, type TrainConfig, type TrainingStep } from 'min-char-rnn';
 
 /**
- * Plain stochastic gradient descent: `param -= learningRate * grad`, in place. An optimizer stage only
- * has to update `step.params.data` from `step.grads.data` while the step is being emitted; both are
- * flat Float64Arrays holding all five tensors (Wxh, Whh, Why, bh, by) back to back.
+ * Plain stochastic gradient descent: `param -= learningRate * grad`, in place. The optimizer contract:
+ * update `step.params.data` from `step.grads.data` while the step is being emitted (both are flat
+ * Float64Arrays holding Wxh, Whh, Why, bh, by back to back), keep any state per subscription (here just
+ * a counter), and pass the step on with that state attached as `optimizer`.
  */
-function sgd<S extends TrainingStep>(learningRate: number): OperatorFunction<S, S> {
-  return map((step) => {
-    const p = step.params.data;
-    const g = step.grads.data;
-    for (let i = 0; i < p.length; i++) p[i] -= learningRate * g[i]!;
-    return step;
-  });
+function sgd<S extends TrainingStep>(learningRate: number): OperatorFunction<S, S & OptimizedStep> {
+  return (source) =>
+    defer(() => {
+      let updates = 0;
+      return source.pipe(
+        map((step) => {
+          const p = step.params.data;
+          const g = step.grads.data;
+          for (let i = 0; i < p.length; i++) p[i] -= learningRate * g[i]!;
+          updates += 1;
+          return { ...step, optimizer: { name: 'my-sgd', updates, slots: {} } };
+        }),
+      );
+    });
 }
 
 const iterations = Number(process.argv[2] ?? 3001);

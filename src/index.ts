@@ -38,6 +38,8 @@ export type { TrainingStep } from './operators/step.js';
 export { lossFun, type LossFunConfig } from './operators/lossFun.js';
 export { sampleEvery, type SampleEveryConfig, type Sample, type SampledStep } from './operators/sampleEvery.js';
 export { smoothLoss, type SmoothLossConfig } from './operators/smoothLoss.js';
+export { clipByValue } from './operators/clipByValue.js';
+export { clipByGlobalNorm, globalNorm } from './operators/clipByGlobalNorm.js';
 export {
   evaluateEvery,
   heldOutLoss,
@@ -46,16 +48,53 @@ export {
   type EvaluatedStep,
 } from './operators/evaluateEvery.js';
 
-// Optimizers
+// Optimizers (the contract: docs/optimizers.md)
+export {
+  copyOptimizerState,
+  initialSlot,
+  type OptimizerState,
+  type OptimizedStep,
+  type Hyperparameter,
+} from './optimizers/optimizer.js';
+export {
+  optimizerStage,
+  type OptimizerDefinition,
+  type OptimizerOperator,
+  type OptimizerOptions,
+  type HyperparameterRule,
+} from './optimizers/stage.js';
+export { sgd, sgdUpdate, type SgdConfig } from './optimizers/sgd.js';
+export { momentum, nesterov, momentumUpdate, nesterovUpdate, type MomentumConfig } from './optimizers/momentum.js';
+export { rmsprop, rmspropUpdate, type RmspropConfig } from './optimizers/rmsprop.js';
+export { adam, adamUpdate, type AdamConfig } from './optimizers/adam.js';
+export { adamw, type AdamwConfig } from './optimizers/adamw.js';
 export { adagrad, adagradUpdate, type AdagradConfig } from './optimizers/adagrad.js';
-export { copyOptimizerState, type OptimizerState, type OptimizedStep } from './optimizers/optimizer.js';
-export { createOptimizer, OPTIMIZER_NAMES, type OptimizerSpec } from './optimizers/registry.js';
+export {
+  stepDecay,
+  exponentialDecay,
+  cosineDecay,
+  constantSchedule,
+  createSchedule,
+  parseSchedule,
+  formatSchedule,
+  type Schedule,
+  type ScheduleSpec,
+} from './optimizers/schedules.js';
+export {
+  createOptimizer,
+  resolveOptimizerSpec,
+  OPTIMIZER_NAMES,
+  OPTIMIZER_DEFAULTS,
+  type OptimizerName,
+  type OptimizerSpec,
+} from './optimizers/registry.js';
 
 // Pipeline composition
 export {
   train,
   trainingSteps,
   resolveTrainConfig,
+  trainingOptimizerSpec,
   type Training,
   type TrainConfig,
   type ResolvedTrainConfig,

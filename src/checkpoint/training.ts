@@ -2,14 +2,15 @@
 // continue exactly where it stopped. Pure and browser-safe: this module turns values into JSON-able
 // objects and back; file I/O lives in file.ts.
 import type { Vocabulary } from '../corpus/vocabulary.js';
-import { CheckpointError } from '../errors.js';
+import { CheckpointError, ConfigError } from '../errors.js';
 import type { Evaluation } from '../operators/evaluateEvery.js';
 import type { SampledStep } from '../operators/sampleEvery.js';
 import type { TrainingStep } from '../operators/step.js';
 import { copyParams, parameterCount, type Params } from '../model/params.js';
 import type { RandomState } from '../model/rng.js';
 import { copyOptimizerState, type OptimizedStep, type OptimizerState } from '../optimizers/optimizer.js';
-import type { OptimizerSpec } from '../optimizers/registry.js';
+import { resolveOptimizerSpec, type OptimizerSpec } from '../optimizers/registry.js';
+import { createSchedule } from '../optimizers/schedules.js';
 import type { ResumeState, TrainConfig } from '../pipeline/train.js';
 import type { JsonLike } from './json.js';
 
@@ -272,10 +273,14 @@ export function decodeTrainingState(raw: unknown, hiddenSize: number, vocabSize:
     const o = object(t.optimizer, 'training.optimizer');
     const spec = object(o.spec, 'training.optimizer.spec');
     if (typeof spec.name !== 'string') throw new CheckpointError('training.optimizer.spec.name must be a string');
-    for (const [k, v] of Object.entries(spec)) {
-      if (!['string', 'number', 'boolean'].includes(typeof v)) {
-        throw new CheckpointError(`training.optimizer.spec.${k} must be a string, number or boolean`);
-      }
+    // The same checks a spec from code or the command line gets (names, ranges, schedule).
+    let resolved: OptimizerSpec;
+    try {
+      resolved = resolveOptimizerSpec(spec as unknown as OptimizerSpec);
+      if (resolved.schedule !== undefined) createSchedule(resolved.schedule);
+    } catch (e) {
+      if (e instanceof ConfigError) throw new CheckpointError(`training.optimizer.spec: ${e.message}`);
+      throw e;
     }
     const s = object(o.state, 'training.optimizer.state');
     if (typeof s.name !== 'string') throw new CheckpointError('training.optimizer.state.name must be a string');
@@ -283,7 +288,7 @@ export function decodeTrainingState(raw: unknown, hiddenSize: number, vocabSize:
     const slots: Record<string, Float64Array> = {};
     for (const [k, v] of Object.entries(slotsRaw)) slots[k] = numbers(v, `training.optimizer.state.slots.${k}`, P);
     optimizer = {
-      spec: spec as unknown as OptimizerSpec,
+      spec: resolved,
       state: { name: s.name, updates: integer(s.updates, 'training.optimizer.state.updates'), slots },
     };
   }

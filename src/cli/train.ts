@@ -2,19 +2,43 @@ import type { Subscription } from 'rxjs';
 import { writeFileAtomic, writeTrainingCheckpointFile, fsReason } from '../checkpoint/file.js';
 import { recordLoss, snapshotTraining, type TrainingCheckpoint } from '../checkpoint/training.js';
 import { parameterCount } from '../model/params.js';
+import { OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES } from '../optimizers/registry.js';
 import type { Evaluation } from '../operators/evaluateEvery.js';
 import { train, type TrainConfig, type TrainedStep } from '../pipeline/train.js';
 import { lossChartSvg } from '../plot/lossChart.js';
-import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args.js';
+import { formatHelp, parseFlags, UsageError, type FlagSpec, type FlagValue } from './args.js';
 import { DEFAULT_CORPUS } from './corpusFile.js';
 import { formatStatus, Meter, startRecord, stdoutOutput, type Output } from './report.js';
+import { optimizerFromFlags } from './optimizerFlags.js';
 import { planTraining, type TrainPlan } from './trainPlan.js';
 
 export const TRAIN_FLAGS: readonly FlagSpec[] = [
   { name: 'corpus', kind: 'string', value: 'FILE', help: 'UTF-8 text to train on', default: 'data/default-corpus.txt' },
   { name: 'hidden-size', kind: 'positive-integer', value: 'N', help: 'size of the hidden state', default: '100' },
   { name: 'seq-length', kind: 'positive-integer', value: 'N', help: 'characters per window (BPTT length)', default: '25' },
-  { name: 'learning-rate', kind: 'positive-number', value: 'X', help: 'Adagrad step size', default: '0.1' },
+  { name: 'optimizer', kind: 'string', value: 'NAME', help: `${OPTIMIZER_NAMES.join('|')}`, default: 'adagrad' },
+  {
+    name: 'learning-rate',
+    kind: 'positive-number',
+    value: 'X',
+    help: 'step size',
+    default: `the optimizer's: ${OPTIMIZER_NAMES.map((n) => `${n} ${OPTIMIZER_DEFAULTS[n].learningRate}`).join(', ')}`,
+  },
+  { name: 'momentum', kind: 'number', value: 'X', help: 'momentum μ in [0, 1) (momentum, nesterov)', default: '0.9' },
+  { name: 'beta1', kind: 'number', value: 'X', help: 'first-moment decay β1 in [0, 1) (adam, adamw)', default: '0.9' },
+  { name: 'beta2', kind: 'number', value: 'X', help: 'second-moment decay β2 in [0, 1) (adam, adamw)', default: '0.999' },
+  { name: 'decay', kind: 'number', value: 'X', help: 'mean-square decay ρ in [0, 1) (rmsprop)', default: '0.9' },
+  { name: 'epsilon', kind: 'positive-number', value: 'X', help: 'ε added to the denominator (adagrad, rmsprop, adam, adamw)', default: '1e-8' },
+  { name: 'weight-decay', kind: 'number', value: 'X', help: 'decoupled weight decay λ ≥ 0 (adamw)', default: '0.01' },
+  {
+    name: 'lr-schedule',
+    kind: 'string',
+    value: 'SPEC',
+    help: 'learning-rate multiplier by iteration: step:every=N[,factor=F] | exp:gamma=G | cosine:total=N[,warmup=N][,min=F] | constant',
+    default: 'constant',
+  },
+  { name: 'clip', kind: 'number', value: 'X', help: 'clip each gradient element to [-X, X]; 0 = off', default: '5' },
+  { name: 'clip-norm', kind: 'positive-number', value: 'X', help: 'then scale gradients down to global norm X when above it', default: 'off' },
   { name: 'iterations', kind: 'count', value: 'N', help: 'stop after N iterations (in total, counting those before a --resume)', default: 'run until Ctrl-C' },
   { name: 'seed', kind: 'string', value: 'S', help: 'seed for the initial weights and the sampler', default: '1' },
   { name: 'sample-every', kind: 'count', value: 'N', help: 'sample every N iterations, 0 = never', default: '100' },
@@ -40,6 +64,12 @@ export const TRAIN_HELP = formatHelp(
     'clipping at 5, Adagrad) and prints the smoothed loss and samples as it learns.',
     'Ctrl-C (or SIGTERM) finishes the current window, saves the checkpoint when --checkpoint is set,',
     'and exits; a second Ctrl-C quits at once, leaving the last checkpoint as it was.',
+    '--optimizer picks another optimizer; a hyperparameter flag that the chosen optimizer does not',
+    'take is an error. Examples:',
+    '  min-char-rnn train --optimizer adam --lr-schedule cosine:warmup=200,total=20000,min=0.05',
+    '  min-char-rnn train --optimizer momentum --momentum 0.95 --clip 0 --clip-norm 10',
+    '  min-char-rnn train --iterations 50000 --checkpoint run.json --plot loss.svg',
+    '  min-char-rnn train --resume run.json --iterations 100000',
   ].join('\n'),
   TRAIN_FLAGS,
 );
@@ -53,6 +83,8 @@ export interface TrainOptions {
   readonly json: boolean;
   /** Names of the flags given on the command line (to tell a default from a choice when resuming). */
   readonly given: ReadonlySet<string>;
+  /** The parsed flags themselves. */
+  readonly flags: ReadonlyMap<string, FlagValue>;
   readonly checkpoint?: string;
   readonly checkpointEvery?: number;
   readonly resume?: string;
@@ -68,7 +100,6 @@ export function parseTrainOptions(argv: readonly string[]): TrainOptions | 'help
   const num = (name: string): number | undefined => f.get(name) as number | undefined;
   const config: Record<string, unknown> = {
     seqLength: num('seq-length'),
-    learningRate: num('learning-rate'),
     iterations: num('iterations'),
     seed: f.get('seed'),
     sampleEvery: num('sample-every'),
@@ -77,6 +108,14 @@ export function parseTrainOptions(argv: readonly string[]): TrainOptions | 'help
     logEvery: num('log-every'),
   };
   for (const k of Object.keys(config)) if (config[k] === undefined) delete config[k];
+  // Resuming without --optimizer means "the recorded optimizer": its flags are checked against it later.
+  if (!(f.has('resume') && !f.has('optimizer'))) config.optimizer = optimizerFromFlags(f);
+  const clip = num('clip');
+  if (clip !== undefined) {
+    if (clip < 0) throw new UsageError(`--clip must be a number ≥ 0 (0 turns clipping off), got ${clip}`);
+    config.clip = clip;
+  }
+  if (num('clip-norm') !== undefined) config.clipNorm = num('clip-norm');
   const str = (name: string): string | undefined => {
     const v = f.get(name) as string | undefined;
     if (v === '') throw new UsageError(`--${name} needs a file name, got ""`);
@@ -103,6 +142,7 @@ export function parseTrainOptions(argv: readonly string[]): TrainOptions | 'help
     init: str('init'),
     json: f.get('json') === true,
     given: new Set(f.keys()),
+    flags: f,
     ...(extra as Partial<TrainOptions>),
   };
 }
@@ -296,6 +336,9 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
           corpusLength: plan.corpusLength,
           parameters: parameterCount(hiddenSize, V),
           learningRate: plan.optimizerSpec.learningRate ?? plan.hyperparameters.learningRate,
+          optimizer: plan.optimizerSpec,
+          clip: plan.hyperparameters.clip,
+          clipNorm: plan.hyperparameters.clipNorm,
           seed: String(plan.hyperparameters.seed),
           ...(target !== undefined ? { iterations: target } : {}),
           trainLength: plan.train.ids.length,

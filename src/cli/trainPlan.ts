@@ -15,9 +15,10 @@ import type { Vocabulary } from '../corpus/vocabulary.js';
 import { CheckpointError, CorpusError } from '../errors.js';
 import type { Params } from '../model/params.js';
 import type { Evaluation } from '../operators/evaluateEvery.js';
-import type { OptimizerSpec } from '../optimizers/registry.js';
-import type { ResumeState, TrainConfig } from '../pipeline/train.js';
+import { resolveOptimizerSpec, type OptimizerSpec } from '../optimizers/registry.js';
+import { trainingOptimizerSpec, type ResumeState, type TrainConfig } from '../pipeline/train.js';
 import { UsageError } from './args.js';
+import { HYPERPARAMETER_FLAGS, optimizerFromFlags } from './optimizerFlags.js';
 import { fingerprintCorpus, readCorpusFile } from './corpusFile.js';
 import type { TrainOptions } from './train.js';
 
@@ -78,8 +79,16 @@ export function defaultEvalEvery(valLength: number, seqLength: number): number {
   return every;
 }
 
-function optimizerSpecOf(config: TrainConfig, learningRate: number): OptimizerSpec {
-  return typeof config.optimizer === 'object' ? { ...config.optimizer } : { name: 'adagrad', learningRate };
+/** The full optimizer spec of a new run (every default filled in, so the checkpoint records it all). */
+function optimizerSpecOf(config: TrainConfig): OptimizerSpec {
+  const spec = trainingOptimizerSpec(config);
+  if (spec === undefined) throw new UsageError('the command line always describes its optimizer as a spec');
+  return resolveOptimizerSpec(spec);
+}
+
+/** Clip settings as recorded: the elementwise limit (0 = off) and the global norm (null = off). */
+function clipOf(config: TrainConfig): { clip: number; clipNorm: number | null } {
+  return { clip: config.clip ?? 5, clipNorm: config.clipNorm || null };
 }
 
 function loadCorpus(text: string, path: string, vocab: Vocabulary | undefined, checkpointPath: string): Corpus {
@@ -139,12 +148,14 @@ function planFresh(opts: TrainOptions): TrainPlan {
   const valFraction = opts.valFraction ?? defaultValidationFraction(corpus.ids.length, seqLength);
   const parts = split(corpus, opts.corpus, valFraction, seqLength);
   const evalEvery = resolveEvalEvery(opts, parts.validation, seqLength, undefined);
-  const learningRate = c.learningRate ?? 0.1;
+  const optimizerSpec = optimizerSpecOf(c);
+  const learningRate = optimizerSpec.learningRate!;
   const checkpointEvery = opts.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
   const hyperparameters: TrainingHyperparameters = {
     hiddenSize,
     seqLength,
     learningRate,
+    ...clipOf(c),
     seed: c.seed ?? '1',
     iterations: c.iterations ?? null,
     sampleEvery: c.sampleEvery ?? 100,
@@ -170,7 +181,7 @@ function planFresh(opts: TrainOptions): TrainPlan {
     validation: parts.validation,
     config,
     hyperparameters,
-    optimizerSpec: optimizerSpecOf(c, learningRate),
+    optimizerSpec,
     seqLength,
     logEvery: hyperparameters.logEvery,
     valFraction,
@@ -257,18 +268,28 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
     conflict('val-fraction', opts.valFraction, recordedFraction, 'valFraction');
   }
   const savedSpec: OptimizerSpec = t.optimizer?.spec ?? { name: 'adagrad', learningRate: h.learningRate };
-  if (typeof c.optimizer === 'object') {
-    // Compare what both sides state (a command line may fill in defaults the checkpoint left out), and
-    // the optimizer's name only when it was asked for.
-    const given = c.optimizer;
+  // Optimizer flags without --optimizer refer to the recorded optimizer.
+  const givenSpec = c.optimizer ?? optimizerFromFlags(new Map([...opts.flags, ['optimizer', savedSpec.name]]));
+  if (typeof givenSpec === 'object') {
+    // Compare only what the command line asked for: the spec it carries has every default filled in,
+    // which says nothing about the recorded run.
+    const given = givenSpec;
+    const field = (spec: OptimizerSpec, key: string): unknown => (spec as unknown as Record<string, unknown>)[key];
     if (opts.given.has('optimizer') && given.name !== savedSpec.name) conflict('optimizer', given.name, savedSpec.name, 'optimizer');
-    for (const k of Object.keys(given)) {
-      if (k === 'name' || k === 'learningRate') continue;
-      if (given[k] !== undefined && savedSpec[k] !== undefined && given[k] !== savedSpec[k]) {
-        conflict(k, given[k], savedSpec[k], `optimizer ${k}`);
-      }
+    for (const [flag, key] of HYPERPARAMETER_FLAGS) {
+      if (key === 'learningRate' || !opts.given.has(flag)) continue;
+      if (field(given, key) !== field(savedSpec, key)) conflict(flag, field(given, key), field(savedSpec, key) ?? 'unset', `optimizer ${key}`);
+    }
+    if (opts.given.has('lr-schedule') && JSON.stringify(given.schedule) !== JSON.stringify(savedSpec.schedule)) {
+      const show = (x: unknown): string => (x === undefined ? 'constant' : JSON.stringify(x));
+      conflict('lr-schedule', show(given.schedule), show(savedSpec.schedule), 'optimizer schedule');
     }
   }
+  // Older checkpoints have no clip settings: they were trained with the classic ±5.
+  const recordedClip = typeof h.clip === 'number' ? h.clip : 5;
+  const recordedClipNorm = typeof h.clipNorm === 'number' ? h.clipNorm : null;
+  if (opts.given.has('clip') && c.clip !== recordedClip) conflict('clip', c.clip, recordedClip, 'clip');
+  if (opts.given.has('clip-norm') && c.clipNorm !== recordedClipNorm) conflict('clip-norm', c.clipNorm, recordedClipNorm ?? 'off', 'clipNorm');
 
   const seqLength = h.seqLength;
   const changes: string[] = [];
@@ -278,7 +299,7 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
     return given;
   };
   const givenRate = opts.given.has('learning-rate')
-    ? (c.learningRate ?? (typeof c.optimizer === 'object' ? c.optimizer.learningRate : undefined))
+    ? (c.learningRate ?? (typeof givenSpec === 'object' ? givenSpec.learningRate : undefined))
     : undefined;
   const learningRate = pick('learning rate', givenRate, savedSpec.learningRate ?? h.learningRate);
   const iterations = pick('iterations', c.iterations ?? undefined, h.iterations);
@@ -321,6 +342,8 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
   const hyperparameters: TrainingHyperparameters = {
     ...h,
     learningRate,
+    clip: recordedClip,
+    clipNorm: recordedClipNorm,
     iterations: iterations ?? null,
     sampleEvery,
     sampleLength,
@@ -343,6 +366,8 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
     logEvery,
     init: ckpt.params,
     optimizer: optimizerSpec,
+    clip: recordedClip,
+    clipNorm: recordedClipNorm,
     resume,
     ...(parts.validation ? { validation: { corpus: parts.validation, every: evalEvery } } : {}),
   };

@@ -7,7 +7,9 @@ import type { Params } from '../model/params.js';
  * - `params` are the live parameters, owned by the `lossFun` subscription; only the optimizer stage
  *   writes them, in place, while the step is being emitted.
  * - `grads`, `hprev` and `h` are views into buffers that the next window overwrites: they are valid only
- *   during the synchronous emission of this step. Copy them to keep them.
+ *   during the synchronous emission of this step. Copy them to keep them. Clipping stages between the
+ *   loss stage and the optimizer may rewrite `grads` in place.
+ * The optimizer contract (state, restore) is in optimizers/optimizer.ts and docs/optimizers.md.
  * Everything else is a plain value.
  */
 export interface TrainingStep extends Window {

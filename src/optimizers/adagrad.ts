@@ -1,15 +1,12 @@
-import { map, scan, type OperatorFunction } from 'rxjs';
-import { ConfigError, requirePositive } from '../errors.js';
 import type { TrainingStep } from '../operators/step.js';
-import { initialSlot, type OptimizedStep, type OptimizerState } from './optimizer.js';
+import type { Hyperparameter } from './optimizer.js';
+import { optimizerStage, type OptimizerDefinition, type OptimizerOperator, type OptimizerOptions } from './stage.js';
 
-export interface AdagradConfig {
-  /** Step size. Default 0.1, the classic value. */
-  readonly learningRate?: number;
+export interface AdagradConfig extends OptimizerOptions {
+  /** Step size. Default 0.1, the classic min-char-rnn value. */
+  readonly learningRate?: Hyperparameter;
   /** Added under the square root so the first steps stay finite. Default 1e-8, the classic value. */
-  readonly epsilon?: number;
-  /** Continue from a saved state (its `memory` slot) instead of zeros. */
-  readonly state?: OptimizerState;
+  readonly epsilon?: Hyperparameter;
 }
 
 /**
@@ -32,13 +29,26 @@ export function adagradUpdate(
   }
 }
 
+const ADAGRAD: OptimizerDefinition<'epsilon'> = {
+  name: 'adagrad',
+  slots: ['memory'],
+  hyperparameters: {
+    learningRate: { default: 0.1, range: 'rate' },
+    epsilon: { default: 1e-8, range: 'positive' },
+  },
+  update(params, grads, { memory }, { learningRate, epsilon }) {
+    adagradUpdate(params, grads, memory!, learningRate, epsilon);
+  },
+};
+
 /**
- * The Adagrad optimizer stage: updates each step's parameters in place with its gradients.
+ * The Adagrad optimizer stage (Duchi, Hazan & Singer 2011), the one the classic min-char-rnn uses:
+ * each parameter's step shrinks with the square root of its summed squared gradients.
  *
  * It's like `scan`, but the accumulator it holds is the Adagrad memory (the running sum of squared
- * gradients, zeros at subscription, allocated beside the parameters), and what it emits is the step
- * itself, updated, with the optimizer state attached as `optimizer` (live buffers: copy to keep). The
- * update happens during the step's synchronous emission, before any later stage sees it.
+ * gradients, slot `memory`, zeros at subscription, allocated beside the parameters), and what it emits
+ * is the step itself, updated in place during its emission, with the optimizer state attached as
+ * `optimizer` (live buffers: copy to keep). Defaults are the classic script's.
  *
  * ```ts
  * import { createCorpus, initParams, windows, lossFun, adagrad } from 'min-char-rnn';
@@ -53,30 +63,11 @@ export function adagradUpdate(
  * // 2 3.733
  * ```
  *
- * @param config `learningRate` (0.1), `epsilon` (1e-8), `state` (zeros).
+ * @param config `learningRate` (0.1), `epsilon` (1e-8), `schedule` (none), `state` (zeros). Each
+ *   hyperparameter may be a number, an Observable or a function of the iteration.
  * @returns An operator applying one Adagrad update per step.
- * @see sgd in the examples, for writing your own optimizer stage.
+ * @see optimizerStage, for writing your own optimizer stage.
  */
-export function adagrad<S extends TrainingStep>(
-  config?: AdagradConfig,
-): OperatorFunction<S, S & OptimizedStep> {
-  const { learningRate = 0.1, epsilon = 1e-8, state } = config ?? {};
-  requirePositive('learningRate', learningRate);
-  requirePositive('epsilon', epsilon);
-  if (state !== undefined && state.name !== 'adagrad') {
-    throw new ConfigError('state', state.name, 'an adagrad state');
-  }
-  type Acc = { readonly step: S; readonly memory: Float64Array; readonly updates: number };
-  return (source) =>
-    source.pipe(
-      scan<S, Acc | null>((acc, step) => {
-        const memory = acc?.memory ?? initialSlot(step, 'memory', state);
-        adagradUpdate(step.params.data, step.grads.data, memory, learningRate, epsilon);
-        return { step, memory, updates: (acc?.updates ?? state?.updates ?? 0) + 1 };
-      }, null),
-      map((acc) => {
-        const { step, memory, updates } = acc!;
-        return { ...step, optimizer: { name: 'adagrad', updates, slots: { memory } } };
-      }),
-    );
+export function adagrad<S extends TrainingStep>(config?: AdagradConfig): OptimizerOperator<S> {
+  return optimizerStage<S, 'epsilon'>(ADAGRAD, config ?? {});
 }

@@ -1,16 +1,45 @@
+// The optimizer contract. An optimizer is an ordinary RxJS operator from training steps to training
+// steps; this file says what it may rely on, what it may change, and how its state travels. The full
+// text, with examples, is docs/optimizers.md.
+//
+// 1. What a step carries. Each step is one window after the loss stage (and any clipping stage):
+//    `iteration` (the global iteration number n, counting from 0 across resumes), `params` (the live
+//    weights), `grads` (the gradients of this window's loss, already clipped), plus `loss`, `hprev`,
+//    `h`, `model` and whatever earlier stages added (e.g. `sample`).
+// 2. Who owns what. `params` belong to the `lossFun` subscription; the optimizer stage is the only stage
+//    that writes them, in place, during the synchronous emission of the step (before it passes the step
+//    on). `grads`, `hprev` and `h` are valid only during that emission; clipping stages may rewrite
+//    `grads` in place before the optimizer sees them. An optimizer never keeps references to them.
+// 3. State. Everything an optimizer remembers between steps lives in per-subscription state created at
+//    subscription (so two subscriptions never share it): a step count `updates` and per-parameter
+//    buffers (`slots`) laid out like `params.data`, allocated with `step.model.allocate`. After updating,
+//    the stage emits the step with `optimizer: OptimizerState` attached. The slot buffers in it are live;
+//    `copyOptimizerState(step.optimizer)` is what a checkpoint saves, and passing that copy back as the
+//    `state` option (or to `createOptimizer(spec, state)`) continues exactly where it left off.
+import type { Observable } from 'rxjs';
 import type { TrainingStep } from '../operators/step.js';
 
 /**
- * An optimizer's state as it travels with each step, for checkpoints and inspection. The slot buffers
- * are live (laid out like `params.data`) and change with the next step: copy them to keep them.
+ * An optimizer's state as it travels with each step, for checkpoints and inspection.
+ *
+ * The slot buffers are live (laid out like `params.data`) and change with the next step: copy the state
+ * with {@link copyOptimizerState} to keep it. Restoring needs only `name`, `updates` and `slots`.
  */
 export interface OptimizerState {
-  /** Which optimizer owns the state, e.g. `'adagrad'`. */
+  /** Which optimizer owns the state: the name {@link createOptimizer} knows it by, e.g. `'adam'`. */
   readonly name: string;
-  /** Updates applied so far. */
+  /** Updates applied so far, this one included (Adam's bias-correction step count t). */
   readonly updates: number;
-  /** Per-parameter buffers, each the length of `params.data` (Adagrad: `memory`). */
+  /**
+   * Per-parameter buffers, each the length of `params.data`: Adagrad `memory`; momentum and Nesterov
+   * `velocity`; RMSProp `meanSquare`; Adam and AdamW `m` and `v`; SGD none.
+   */
   readonly slots: Readonly<Record<string, Float64Array>>;
+  /**
+   * The hyperparameter values this update used, after any schedule (plain numbers, safe to keep). For
+   * logging; a restore ignores them (the optimizer's spec or options say what the next values are).
+   */
+  readonly hyperparameters?: Readonly<Record<string, number>>;
 }
 
 /** What an optimizer stage adds to a step. */
@@ -18,14 +47,47 @@ export interface OptimizedStep {
   readonly optimizer: OptimizerState;
 }
 
-/** An independent copy of an optimizer state. */
+/**
+ * A hyperparameter value: a plain number; an Observable of numbers, whose latest value is used from the
+ * next step on (the optimizer's default until it first emits); or a function of the iteration, called
+ * once per step with `step.iteration` (a schedule is one).
+ */
+export type Hyperparameter = number | Observable<number> | ((iteration: number) => number);
+
+/**
+ * An independent copy of an optimizer state: what a checkpoint saves, and what the `state` option of
+ * every optimizer (or {@link createOptimizer}) takes back.
+ *
+ * ```ts
+ * import { copyOptimizerState } from 'min-char-rnn';
+ * let saved;
+ * step$.subscribe((step) => { if (step.iteration === 999) saved = copyOptimizerState(step.optimizer); });
+ * ```
+ *
+ * @param state A live state, e.g. `step.optimizer`.
+ * @returns A deep copy (fresh slot buffers).
+ */
 export function copyOptimizerState(state: OptimizerState): OptimizerState {
   const slots: Record<string, Float64Array> = {};
   for (const [k, v] of Object.entries(state.slots)) slots[k] = v.slice();
-  return { name: state.name, updates: state.updates, slots };
+  return {
+    name: state.name,
+    updates: state.updates,
+    slots,
+    ...(state.hyperparameters ? { hyperparameters: { ...state.hyperparameters } } : {}),
+  };
 }
 
-/** The optimizer's slot `name` for this run: a copy of the saved one, or zeros beside the parameters. */
+/**
+ * The optimizer's slot `name` for this run: a copy of the saved one, or zeros, allocated beside the
+ * parameters with `step.model.allocate` (so a kernel that keeps parameters in its own memory can keep
+ * optimizer buffers there too).
+ *
+ * @param step The first step the optimizer sees (gives the size and the allocator).
+ * @param name The slot, e.g. `'memory'`.
+ * @param saved A saved state to continue from; zeros when omitted or when it lacks the slot.
+ * @returns A buffer the length of `step.params.data`, owned by the caller.
+ */
 export function initialSlot(step: TrainingStep, name: string, saved: OptimizerState | undefined): Float64Array {
   const n = step.params.data.length;
   const slot = step.model.allocate(n);

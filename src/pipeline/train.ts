@@ -2,10 +2,12 @@ import {
   connectable,
   defer,
   filter,
+  identity,
   map,
   Subject,
   type Connectable,
   type MonoTypeOperatorFunction,
+  type OperatorFunction,
   type Observable,
   type Subscription,
 } from 'rxjs';
@@ -16,12 +18,14 @@ import { ConfigError, requireInteger, requirePositive } from '../errors.js';
 import type { Kernel } from '../model/kernel.js';
 import { initParams, type Params } from '../model/params.js';
 import type { RandomState } from '../model/rng.js';
+import { clipByGlobalNorm } from '../operators/clipByGlobalNorm.js';
+import { clipByValue } from '../operators/clipByValue.js';
 import { lossFun } from '../operators/lossFun.js';
 import { sampleEvery, type Sample, type SampledStep } from '../operators/sampleEvery.js';
 import { smoothLoss } from '../operators/smoothLoss.js';
 import type { TrainingStep } from '../operators/step.js';
 import { createOptimizer, type OptimizerSpec } from '../optimizers/registry.js';
-import type { OptimizerState } from '../optimizers/optimizer.js';
+import type { OptimizedStep, OptimizerState } from '../optimizers/optimizer.js';
 
 /** Everything that shapes a training run. Every field has the classic default. */
 export interface TrainConfig {
@@ -29,7 +33,10 @@ export interface TrainConfig {
   readonly hiddenSize?: number;
   /** T, characters per window (the truncation length of backprop through time). Default 25. */
   readonly seqLength?: number;
-  /** Adagrad step size. Default 0.1. */
+  /**
+   * Step size of the optimizer when `optimizer` is omitted (Adagrad) or is a spec without a
+   * `learningRate`. Default: the optimizer's own default (Adagrad 0.1).
+   */
   readonly learningRate?: number;
   /** Seed for the initial weights; the sampling generator is seeded with `${seed}:sample`. Default 1. */
   readonly seed?: string | number;
@@ -48,12 +55,16 @@ export interface TrainConfig {
   /** Compute backend. Default: the automatically chosen one. */
   readonly kernel?: Kernel;
   /**
-   * The optimizer stage: a spec such as `{ name: 'adagrad', learningRate: 0.1 }` (see
-   * {@link createOptimizer}), or your own operator that updates `step.params.data` in place from
-   * `step.grads` and emits the step it received (or a spread of it, so fields added by earlier
-   * stages, like `sample`, travel on). Default: Adagrad with `learningRate`.
+   * The optimizer stage: a spec such as `{ name: 'adam', learningRate: 0.002 }` (see
+   * {@link createOptimizer}; a resumed run continues from `resume.optimizer`), or any operator that keeps
+   * the optimizer contract (docs/optimizers.md): it updates `step.params.data` in place from `step.grads`.
+   * Default: Adagrad with `learningRate`.
    */
-  readonly optimizer?: OptimizerSpec | MonoTypeOperatorFunction<TrainingStep>;
+  readonly optimizer?: OptimizerSpec | OperatorFunction<TrainingStep & SampledStep, TrainingStep & SampledStep & OptimizedStep>;
+  /** Clip every gradient element to [−clip, clip] ({@link clipByValue}); `null` or 0 turns it off. Default 5. */
+  readonly clip?: number | null;
+  /** Then scale the gradients down to this global norm when above it ({@link clipByGlobalNorm}); `null` or 0 is off. Default off. */
+  readonly clipNorm?: number | null;
   /** Resume the loop: window cursor, hidden state, optimizer state, smooth loss, sampler. */
   readonly resume?: ResumeState;
   /** Yield to the event loop after this many ms of work. Default 16. */
@@ -79,8 +90,8 @@ export interface ResumeState {
   readonly sampleRandomState?: RandomState;
 }
 
-/** A step of the default pipeline, after every stage. */
-export type TrainedStep = TrainingStep & SampledStep & EvaluatedStep & { readonly smoothLoss: number };
+/** A step of the default pipeline, after every stage (`optimizer` is live: copy it to keep it). */
+export type TrainedStep = TrainingStep & SampledStep & OptimizedStep & EvaluatedStep & { readonly smoothLoss: number };
 
 /** What `loss$` reports: plain numbers, safe to keep. */
 export interface LossRecord {
@@ -107,7 +118,12 @@ export type ResolvedTrainConfig = Required<
     | 'yieldEveryMs'
   >
 > &
-  Pick<TrainConfig, 'init' | 'kernel' | 'optimizer' | 'resume' | 'validation'>;
+  Pick<TrainConfig, 'init' | 'kernel' | 'optimizer' | 'resume' | 'validation'> & {
+    /** The elementwise clip limit, or null when off. */
+    readonly clip: number | null;
+    /** The global-norm clip, or null when off. */
+    readonly clipNorm: number | null;
+  };
 
 /** Fills defaults and checks every value, so a bad one fails before training starts. */
 export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
@@ -122,6 +138,8 @@ export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
     temperature = 1,
     logEvery = 100,
     yieldEveryMs = 16,
+    clip = 5,
+    clipNorm = null,
     ...rest
   } = config ?? {};
   requireInteger('hiddenSize', hiddenSize);
@@ -133,6 +151,8 @@ export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
   requirePositive('temperature', temperature);
   requireInteger('logEvery', logEvery);
   if (typeof seed !== 'string' && !Number.isFinite(seed)) throw new ConfigError('seed', seed, 'a string or number');
+  if (clip !== null && clip !== 0) requirePositive('clip', clip);
+  if (clipNorm !== null && clipNorm !== 0) requirePositive('clipNorm', clipNorm);
   return {
     hiddenSize,
     seqLength,
@@ -144,14 +164,16 @@ export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
     temperature,
     logEvery,
     yieldEveryMs,
+    clip: clip || null,
+    clipNorm: clipNorm || null,
     ...rest,
   };
 }
 
 /**
  * The default training pipeline as one cold Observable:
- * `windows → lossFun → sampleEvery → optimizer (adagrad) → smoothLoss`, then `evaluateEvery` when
- * `validation` is configured.
+ * `windows → lossFun → clipByValue(5) → [clipByGlobalNorm] → sampleEvery → optimizer (adagrad) → smoothLoss`,
+ * then `evaluateEvery` when `validation` is configured.
  *
  * Each subscription is one independent training run with its own weights, hidden state, optimizer
  * memory and generators (all created at subscription). Sampling sits before the optimizer so it draws
@@ -182,6 +204,12 @@ export function trainingSteps(corpus: Corpus, config?: TrainConfig): Observable<
       `weights for hiddenSize ${c.hiddenSize} and vocabulary size ${V}`,
     );
   }
+  // Built before subscription so that a bad spec or saved state fails here, not mid-stream; the
+  // operator itself is cold (its state is per subscription).
+  const spec = trainingOptimizerSpec(config);
+  const optimizer = spec
+    ? createOptimizer<TrainingStep & SampledStep>(spec, c.resume?.optimizer)
+    : (c.optimizer as OperatorFunction<TrainingStep & SampledStep, TrainingStep & SampledStep & OptimizedStep>);
   const window$ = windows(corpus, {
     seqLength: c.seqLength,
     iterations: c.iterations,
@@ -190,19 +218,14 @@ export function trainingSteps(corpus: Corpus, config?: TrainConfig): Observable<
   });
   return defer(() => {
     const params = c.init ?? initParams(c.hiddenSize, V, c.seed);
-    const optimizer =
-      typeof c.optimizer === 'function'
-        ? // Safe by the contract above: the stage passes the step objects through.
-          (c.optimizer as unknown as MonoTypeOperatorFunction<TrainingStep & SampledStep>)
-        : createOptimizer<TrainingStep & SampledStep>(
-            c.optimizer ?? { name: 'adagrad', learningRate: c.learningRate },
-            c.resume?.optimizer,
-          );
     return window$.pipe(
       lossFun(params, {
+        clip: null, // clipping is the next stage
         ...(c.kernel ? { kernel: c.kernel } : {}),
         ...(c.resume ? { hprev: c.resume.hprev } : {}),
       }),
+      c.clip !== null ? clipByValue(c.clip) : identity,
+      c.clipNorm !== null ? clipByGlobalNorm(c.clipNorm) : identity,
       sampleEvery(c.sampleEvery, {
         vocab: corpus.vocab,
         length: c.sampleLength,
@@ -213,13 +236,25 @@ export function trainingSteps(corpus: Corpus, config?: TrainConfig): Observable<
       optimizer,
       smoothLoss(c.resume ? { initial: c.resume.smoothLoss } : {}),
       c.validation
-        ? evaluateEvery<TrainingStep & SampledStep & { readonly smoothLoss: number }>(c.validation.every ?? 1000, {
+        ? evaluateEvery<TrainingStep & SampledStep & OptimizedStep & { readonly smoothLoss: number }>(c.validation.every ?? 1000, {
             corpus: c.validation.corpus,
             seqLength: c.seqLength,
           })
         : (s$: Observable<TrainedStep>) => s$,
     );
   });
+}
+
+/**
+ * The optimizer spec a config trains with (without defaults filled in): `optimizer` when it is a spec,
+ * with `learningRate` added from the config when the spec has none; Adagrad otherwise. Undefined when
+ * `optimizer` is an operator.
+ */
+export function trainingOptimizerSpec(config?: TrainConfig): OptimizerSpec | undefined {
+  const { optimizer, learningRate } = config ?? {};
+  if (typeof optimizer === 'function') return undefined;
+  const spec = optimizer ?? { name: 'adagrad' };
+  return spec.learningRate === undefined && learningRate !== undefined ? { ...spec, learningRate } : spec;
 }
 
 /**

@@ -64,7 +64,7 @@ describe('training state in checkpoints', () => {
     expect(u.position).to.equal(t.position);
     expect(bitsEqual(u.hprev, t.hprev)).to.equal(true);
     expect(Object.is(u.smoothLoss, t.smoothLoss)).to.equal(true);
-    expect(u.optimizer!.spec).to.deep.equal({ name: 'adagrad', learningRate: 0.1 });
+    expect(u.optimizer!.spec).to.deep.equal({ name: 'adagrad', learningRate: 0.1, epsilon: 1e-8 });
     expect(u.optimizer!.state.updates).to.equal(20);
     expect(bitsEqual(u.optimizer!.state.slots.memory!, t.optimizer!.state.slots.memory!)).to.equal(true);
     expect(u.sampleRandomState).to.deep.equal(t.sampleRandomState);

@@ -32,6 +32,29 @@ describe('train --resume', function () {
     expect(readFileSync(join(dir, 'ck.json'), 'utf8')).to.equal(readFileSync(join(dir, 'straight.json'), 'utf8'));
   });
 
+  it('is exact with any optimizer: Adam with a schedule and global-norm clipping', () => {
+    const opt = ['--optimizer', 'adam', '--beta1', '0.8', '--lr-schedule', 'cosine:warmup=10,total=100,min=0.1', '--clip', '0', '--clip-norm', '3'];
+    const straight = runCli(['train', '--corpus', corpus, ...SMALL, ...opt, '--iterations', '80'], dir);
+    expect(straight.status, straight.stderr).to.equal(0);
+    const first = runCli(['train', '--corpus', corpus, ...SMALL, ...opt, '--iterations', '41', '--checkpoint', 'ck.json'], dir);
+    expect(first.status, first.stderr).to.equal(0);
+    const ck = readJson(join(dir, 'ck.json')) as { training: { optimizer: { spec: Record<string, unknown> }; hyperparameters: Record<string, unknown> } };
+    expect(ck.training.optimizer.spec).to.include({ name: 'adam', beta1: 0.8, beta2: 0.999 });
+    expect(ck.training.hyperparameters).to.include({ clip: 0, clipNorm: 3 });
+    // Resuming with no optimizer flags continues the recorded optimizer, schedule and clipping.
+    const second = runCli(['train', '--resume', 'ck.json', '--iterations', '80', '--json'], dir);
+    expect(second.status, second.stderr).to.equal(0);
+    const types = ['loss', 'sample'];
+    expect([...linesOfType(first.stdout, ...types), ...linesOfType(second.stdout, ...types)]).to.deep.equal(linesOfType(straight.stdout, ...types));
+    // Flags that agree with the checkpoint are fine; ones that contradict it are refused.
+    expect(runCli(['train', '--resume', 'ck.json', '--iterations', '80', '--beta1', '0.8', '--optimizer', 'adam'], dir).status).to.equal(0);
+    for (const [flag, value] of [['--beta1', '0.9'], ['--optimizer', 'sgd'], ['--clip-norm', '5'], ['--clip', '5'], ['--lr-schedule', 'constant']] as const) {
+      const r = runCli(['train', '--resume', 'ck.json', '--iterations', '90', flag, value], dir);
+      expect(r.status, `${flag} ${value}: ${r.stderr}`).to.equal(2);
+      expect(r.stderr).to.match(new RegExp(`${flag} .* conflicts with checkpoint`));
+    }
+  });
+
   it('is exact with validation: val lines and keep-best too', () => {
     const common = ['--corpus', DEFAULT_CORPUS, '--hidden-size', '6', '--seq-length', '16', '--json', '--log-every', '10', '--sample-every', '25', '--sample-length', '10', '--eval-every', '20'];
     const straight = runCli(['train', ...common, '--iterations', '120'], dir);
@@ -87,7 +110,7 @@ describe('train --resume', function () {
     expect(changed.status, changed.stderr).to.equal(0);
     expect(changed.stderr).to.match(/changed at resume: learning rate 0\.1 → 0\.05, iterations 30 → 40, log every 3 → 5/);
     const ck = readJson(join(dir, 'ck.json')) as { training: { optimizer: { spec: unknown }; hyperparameters: { learningRate: number } } };
-    expect(ck.training.optimizer.spec).to.deep.equal({ name: 'adagrad', learningRate: 0.05 });
+    expect(ck.training.optimizer.spec).to.deep.equal({ name: 'adagrad', learningRate: 0.05, epsilon: 1e-8 });
     expect(ck.training.hyperparameters.learningRate).to.equal(0.05);
     expect(linesOfType(changed.stdout, 'loss').map((l) => (JSON.parse(l) as { iter: number }).iter)).to.deep.equal([30, 35]);
   });

@@ -56,8 +56,9 @@ describe('adagrad', () => {
     expect(out.map((o) => o.updates)).to.deep.equal([1, 2]);
   });
 
-  it('rejects a learning rate that is not a positive number', () => {
-    expect(() => adagrad({ learningRate: 0 })).to.throw(/learningRate must be a positive number, got 0/);
-    expect(() => adagrad({ learningRate: Number.NaN })).to.throw(/learningRate/);
+  it('rejects a learning rate that is negative or not a number (0 is allowed: it freezes the weights)', () => {
+    expect(() => adagrad({ learningRate: -0.1 })).to.throw(/learningRate must be a number ≥ 0, got -0.1/);
+    expect(() => adagrad({ learningRate: Number.NaN })).to.throw(/learningRate must be a number ≥ 0, got NaN/);
+    expect(() => adagrad({ learningRate: 0 })).to.not.throw();
   });
 });

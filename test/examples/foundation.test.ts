@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, tempDir } from './helpers.js';
+import { ROOT, tempDir } from '../helpers.js';
 
 function runExample(name: string, args: string[], cwd = ROOT): { stdout: string; status: number | null; stderr: string } {
   const r = spawnSync(process.execPath, [join(ROOT, 'dist/examples', `${name}.js`), ...args], {
@@ -14,7 +14,7 @@ function runExample(name: string, args: string[], cwd = ROOT): { stdout: string;
   return { stdout: r.stdout, status: r.status, stderr: r.stderr };
 }
 
-describe('examples', () => {
+describe('examples: train-and-subscribe, early-stop-csv, plug-in-sgd', () => {
   it('train-and-subscribe: prints losses and samples of one run', () => {
     const r = runExample('train-and-subscribe', ['101']);
     expect(r.status, r.stderr).to.equal(0);
