@@ -86,7 +86,10 @@ export function lossFun(
           const loss = model.lossFun(w.inputs, w.targets);
           lastT = T;
           if (!Number.isFinite(loss)) throw new NonFiniteLossError(w.iteration, loss);
-          if (clip !== null) clipInPlace(model.grads.data, clip);
+          if (clip !== null) {
+            if (model.clipInPlace) model.clipInPlace(model.grads.data, clip);
+            else clipInPlace(model.grads.data, clip);
+          }
           return {
             ...w,
             loss,

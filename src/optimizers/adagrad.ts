@@ -70,7 +70,10 @@ export function adagrad<S extends TrainingStep>(
     source.pipe(
       scan<S, Acc | null>((acc, step) => {
         const memory = acc?.memory ?? initialSlot(step, 'memory', state);
-        adagradUpdate(step.params.data, step.grads.data, memory, learningRate, epsilon);
+        // The kernel's own update when it has one (same numbers bit for bit, faster on its buffers).
+        const { model } = step;
+        if (model.adagradUpdate) model.adagradUpdate(step.params.data, step.grads.data, memory, learningRate, epsilon);
+        else adagradUpdate(step.params.data, step.grads.data, memory, learningRate, epsilon);
         return { step, memory, updates: (acc?.updates ?? state?.updates ?? 0) + 1 };
       }, null),
       map((acc) => {
