@@ -2,6 +2,7 @@ import { map, scan, type OperatorFunction } from 'rxjs';
 import { ConfigError, requirePositive } from '../errors.js';
 import type { TrainingStep } from '../operators/step.js';
 import { initialSlot, type OptimizedStep, type OptimizerState } from './optimizer.js';
+import { extend } from '../util/extend.js';
 
 export interface AdagradConfig {
   /** Step size. Default 0.1, the classic value. */
@@ -78,7 +79,7 @@ export function adagrad<S extends TrainingStep>(
       }, null),
       map((acc) => {
         const { step, memory, updates } = acc!;
-        return { ...step, optimizer: { name: 'adagrad', updates, slots: { memory } } };
+        return extend(step, { optimizer: { name: 'adagrad', updates, slots: { memory } } });
       }),
     );
 }
