@@ -1,7 +1,8 @@
 import type { Subscription } from 'rxjs';
 import { readCheckpointFile } from '../checkpoint/file.js';
 import { createCorpus } from '../corpus/corpus.js';
-import { CorpusError } from '../errors.js';
+import { ConfigError, CorpusError } from '../errors.js';
+import { kernelByName } from '../model/kernels.js';
 import { parameterCount, type Params } from '../model/params.js';
 import { train, type TrainConfig, type TrainedStep } from '../pipeline/train.js';
 import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args.js';
@@ -20,6 +21,13 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
   { name: 'temperature', kind: 'positive-number', value: 'X', help: 'sampling temperature', default: '1' },
   { name: 'log-every', kind: 'positive-integer', value: 'N', help: 'report the loss every N iterations', default: '100' },
   { name: 'init', kind: 'string', value: 'FILE', help: 'start from the weights (and vocabulary) of a checkpoint' },
+  {
+    name: 'kernel',
+    kind: 'string',
+    value: 'NAME',
+    help: 'compute kernel: auto (fastest available), wasm (WebAssembly SIMD), js, reference',
+    default: 'auto',
+  },
   { name: 'json', kind: 'boolean', help: 'print JSON lines instead of text' },
   { name: 'help', kind: 'boolean', help: 'show this help' },
 ];
@@ -58,6 +66,13 @@ export function parseTrainOptions(argv: readonly string[]): TrainOptions | 'help
     logEvery: num('log-every'),
   };
   for (const k of Object.keys(config)) if (config[k] === undefined) delete config[k];
+  const kernelName = (f.get('kernel') as string | undefined) ?? 'auto';
+  try {
+    config['kernel'] = kernelByName(kernelName);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(`--kernel: ${e.message}`);
+    throw e;
+  }
   return {
     corpus: (f.get('corpus') as string | undefined) ?? DEFAULT_CORPUS,
     hiddenSize: num('hidden-size'),
@@ -117,6 +132,7 @@ export function trainCommand(argv: readonly string[]): Promise<number> {
         parameters: parameterCount(hiddenSize, V),
         learningRate: config.learningRate ?? 0.1,
         seed: String(config.seed ?? 1),
+        kernel: config.kernel?.name,
         ...(config.iterations !== undefined ? { iterations: config.iterations } : {}),
       }),
     );
