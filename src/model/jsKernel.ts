@@ -82,8 +82,8 @@ export function gemmTN(f: Float64Array, A: number, B: number, C: number, M: numb
   const N4 = N - (N % 4);
   for (let m = 0; m < M2; m += 2) {
     for (let n = 0; n < N4; n += 4) {
-      let c00 = 0, c01 = 0, c02 = 0, c03 = 0; // prettier-ignore
-      let c10 = 0, c11 = 0, c12 = 0, c13 = 0; // prettier-ignore
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0; // C[m, n..n+4)
+      let c10 = 0, c11 = 0, c12 = 0, c13 = 0; // C[m+1, n..n+4)
       for (let t = T - 1; t >= 0; t--) {
         const a0 = f[A + t * M + m]!;
         const a1 = f[A + t * M + m + 1]!;
