@@ -132,18 +132,18 @@ function startTiming(): () => Timing {
 }
 
 /**
- * The bare kernel loop: the pipeline's arithmetic without RxJS. Same windows (the classic wrap rule),
- * hidden state carried from window to window, clipping at 5 and Adagrad with lr 0.1, each with the
- * kernel's own fast version when it has one, exactly as the operators call them.
+ * The bare kernel loop: the pipeline's arithmetic without RxJS. Same set-up (initial weights, model),
+ * same windows (the classic wrap rule), hidden state carried from window to window, clipping at 5 and
+ * Adagrad with lr 0.1, each with the kernel's own fast version when it has one, as the operators call them.
  */
 function bareRun(kernel: Kernel, corpus: Corpus, H: number, iterations: number): Timing {
+  const stop = startTiming(); // the set-up counts, as it does in the pipeline
   const V = corpus.vocab.size;
   const ids = corpus.ids;
   const model = kernel.createModel(H, V, SEQ);
   model.params.data.set(initParams(H, V, 1).data);
   const memory = model.allocate(model.params.data.length);
   const { params, grads, hs } = model;
-  const stop = startTiming();
   let p = 0;
   for (let n = 0; n < iterations; n++) {
     if (p + SEQ + 1 >= ids.length || n === 0) {
@@ -368,6 +368,14 @@ async function main(): Promise<void> {
     `corpus ${o.corpus} (${fmt(corpus.ids.length)} chars, vocab ${corpus.vocab.size}), seq ${SEQ}; ` +
       `${o.runs} runs of ~${o.seconds} s per cell after a warm-up, medians; node ${process.version}; auto kernel: ${auto.name}`,
   );
+  // Memory first, while the process holds nothing else: RSS flat over a long run means nothing is kept per step.
+  const memory = await memoryCheck(auto, corpus, o.rssIterations);
+  out(
+    `memory, ${memory.kernel} kernel, H 100, full pipeline: RSS ${memory.rssBeforeMiB} MiB before, ` +
+      `${memory.rssAfterMiB} MiB after ${fmt(memory.iterations)} iterations ` +
+      `(heap used ${memory.heapUsedBeforeMiB} → ${memory.heapUsedAfterMiB} MiB` +
+      `${(globalThis as { gc?: unknown }).gc ? ', after gc' : ', run node with --expose-gc to collect first'})`,
+  );
   const nullStep = await nullKernelStep(corpus);
   out(`pipeline's own cost per step (null kernel, no sampling): ${(nullStep * 1e6).toFixed(2)} µs\n`);
   out(
@@ -388,12 +396,6 @@ async function main(): Promise<void> {
       );
     }
   }
-  const memory = await memoryCheck(auto, corpus, o.rssIterations);
-  out(
-    `\nmemory, ${memory.kernel} kernel, H 100, full pipeline: RSS ${memory.rssBeforeMiB} MiB before, ` +
-      `${memory.rssAfterMiB} MiB after ${fmt(memory.iterations)} iterations ` +
-      `(heap used ${memory.heapUsedBeforeMiB} → ${memory.heapUsedAfterMiB} MiB)`,
-  );
   mkdirSync(dirname(o.out), { recursive: true });
   const json = {
     date: new Date().toISOString(),
