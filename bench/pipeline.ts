@@ -255,7 +255,10 @@ async function measureSize(
       n *= 2;
       s = bareRun(k, corpus, H, n).wall;
     }
-    iters.set(k, Math.max(10, Math.round((n * o.seconds) / s)));
+    // A whole number of sampling periods (100 iterations) when runs are that long, so that the
+    // sample drawn at iteration 0 does not weigh more than its share.
+    const sized = Math.max(10, Math.round((n * o.seconds) / s));
+    iters.set(k, sized >= 50 ? Math.max(100, Math.round(sized / 100) * 100) : sized);
     await pipelineRun(k, corpus, H, Math.min(n, 200), 100);
     await pipelineRun(k, corpus, H, Math.min(n, 200), 0);
   }
