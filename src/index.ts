@@ -27,7 +27,9 @@ export {
 } from './model/params.js';
 export type { Kernel, Model } from './model/kernel.js';
 export { referenceKernel, forward, backward } from './model/reference.js';
-export { defaultKernel } from './model/kernels.js';
+export { jsKernel } from './model/jsKernel.js';
+export { wasmKernel, wasmSimdAvailable } from './model/wasmKernel.js';
+export { defaultKernel, kernelByName, KERNEL_NAMES, type KernelName } from './model/kernels.js';
 export { drawIndex, argmax, sampleIndices } from './model/sampling.js';
 export { clipInPlace } from './model/clip.js';
 export { seededRandom, restoreRandom, type SeededRandom, type RandomState } from './model/rng.js';

@@ -1,6 +1,8 @@
 import type { Subscription } from 'rxjs';
 import { writeFileAtomic, writeTrainingCheckpointFile, fsReason } from '../checkpoint/file.js';
 import { recordLoss, snapshotTraining, type TrainingCheckpoint } from '../checkpoint/training.js';
+import { ConfigError } from '../errors.js';
+import { kernelByName } from '../model/kernels.js';
 import { parameterCount } from '../model/params.js';
 import { OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES } from '../optimizers/registry.js';
 import type { Evaluation } from '../operators/evaluateEvery.js';
@@ -53,6 +55,13 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
   { name: 'eval-every', kind: 'count', value: 'N', help: 'measure the validation loss every N iterations, 0 = never', default: '1000, more for large held-out parts' },
   { name: 'keep-best', kind: 'string', value: 'FILE', help: 'also keep the checkpoint with the lowest validation loss in FILE' },
   { name: 'plot', kind: 'string', value: 'FILE', help: 'write an SVG chart of the training and validation loss at every checkpoint and at the end' },
+  {
+    name: 'kernel',
+    kind: 'string',
+    value: 'NAME',
+    help: 'compute kernel: auto (fastest available), wasm (WebAssembly SIMD), js, reference',
+    default: 'auto',
+  },
   { name: 'json', kind: 'boolean', help: 'print JSON lines instead of text' },
   { name: 'help', kind: 'boolean', help: 'show this help' },
 ];
@@ -116,6 +125,13 @@ export function parseTrainOptions(argv: readonly string[]): TrainOptions | 'help
     config.clip = clip;
   }
   if (num('clip-norm') !== undefined) config.clipNorm = num('clip-norm');
+  const kernelName = (f.get('kernel') as string | undefined) ?? 'auto';
+  try {
+    config.kernel = kernelByName(kernelName);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(`--kernel: ${e.message}`);
+    throw e;
+  }
   const str = (name: string): string | undefined => {
     const v = f.get(name) as string | undefined;
     if (v === '') throw new UsageError(`--${name} needs a file name, got ""`);
@@ -340,6 +356,7 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
           clip: plan.hyperparameters.clip,
           clipNorm: plan.hyperparameters.clipNorm,
           seed: String(plan.hyperparameters.seed),
+          kernel: plan.config.kernel?.name,
           ...(target !== undefined ? { iterations: target } : {}),
           trainLength: plan.train.ids.length,
           valLength: plan.validation?.ids.length ?? 0,

@@ -15,11 +15,24 @@ export interface Vocabulary {
 
 /** The distinct code points of `text`, sorted by code point. */
 export function buildVocabulary(text: string): Vocabulary {
-  const seen = new Set<number>();
-  for (const ch of text) seen.add(ch.codePointAt(0)!);
+  // A table for the Basic Multilingual Plane and a set beyond it: several times faster than a Set of
+  // every character on a megabyte of text (code points, like `for...of`: a lone surrogate is its own).
+  const seenBmp = new Uint8Array(0x10000);
+  const astral = new Set<number>();
+  for (let i = 0; i < text.length; i++) {
+    const cp = text.codePointAt(i)!;
+    if (cp > 0xffff) {
+      astral.add(cp);
+      i++; // the low half of the surrogate pair
+    } else {
+      seenBmp[cp] = 1;
+    }
+  }
+  const codePoints: number[] = [];
+  for (let cp = 0; cp < 0x10000; cp++) if (seenBmp[cp]) codePoints.push(cp);
   // Sort numbers, not strings: JS string order is by UTF-16 unit, which puts U+1F600 before U+FF01.
-  const chars = [...seen].sort((a, b) => a - b).map((cp) => String.fromCodePoint(cp));
-  return vocabularyFromChars(chars);
+  codePoints.push(...[...astral].sort((a, b) => a - b));
+  return vocabularyFromChars(codePoints.map((cp) => String.fromCodePoint(cp)));
 }
 
 /**
@@ -40,17 +53,31 @@ export function vocabularyFromChars(chars: readonly string[]): Vocabulary {
 
 /** Maps text to indices, one per code point. Throws a CorpusError naming the first unknown character. */
 export function encode(text: string, vocab: Vocabulary): Int32Array {
-  const ids: number[] = [];
+  // Indices by code point from a table for the Basic Multilingual Plane (-1: not in the vocabulary),
+  // the vocabulary's map beyond it: a megabyte of text encodes in milliseconds instead of ~0.3 s.
+  const bmp = new Int32Array(0x10000).fill(-1);
+  for (const [ch, ix] of vocab.index) {
+    const cp = ch.codePointAt(0)!;
+    if (cp <= 0xffff) bmp[cp] = ix;
+  }
+  const ids = new Int32Array(text.length); // never fewer UTF-16 units than code points
   let position = 0;
-  for (const ch of text) {
-    const ix = vocab.index.get(ch);
-    if (ix === undefined) {
+  for (let i = 0; i < text.length; i++) {
+    const cp = text.codePointAt(i)!;
+    let ix: number;
+    if (cp > 0xffff) {
+      ix = vocab.index.get(String.fromCodePoint(cp)) ?? -1;
+      i++; // the low half of the surrogate pair
+    } else {
+      ix = bmp[cp]!;
+    }
+    if (ix < 0) {
+      const ch = String.fromCodePoint(cp);
       throw new CorpusError(`character ${showChar(ch)} at position ${position} is not in the vocabulary`);
     }
-    ids.push(ix);
-    position++;
+    ids[position++] = ix;
   }
-  return Int32Array.from(ids);
+  return position === ids.length ? ids : ids.slice(0, position);
 }
 
 /** Maps indices back to text. */

@@ -44,4 +44,29 @@ export interface Model {
   sampleStep(ix: number, h: Float64Array, temperature: number, probs: Float64Array): void;
   /** A zeroed buffer living beside the parameters (e.g. optimizer memory a fast update can reach). */
   allocate(length: number): Float64Array;
+  /**
+   * Optional: this kernel's own `adagradUpdate` (same arguments, same numbers bit for bit: Adagrad is
+   * element-wise, so a faster loop has no excuse to differ). The adagrad operator uses it when present.
+   * It is fast on the model's own buffers (`params.data`, `grads.data`, `allocate`d ones) and falls
+   * back to the plain loop for any other.
+   */
+  adagradUpdate?(
+    param: Float64Array,
+    grad: Float64Array,
+    mem: Float64Array,
+    learningRate: number,
+    epsilon: number,
+  ): void;
+  /**
+   * Optional: this kernel's own `clipInPlace` (same numbers bit for bit), used by the lossFun operator
+   * when present; fast on the model's own buffers, the plain loop for any other.
+   */
+  clipInPlace?(x: Float64Array, limit: number): void;
+}
+
+/** Throws the RangeError every kernel gives for a window longer than its model was sized for. */
+export function checkWindowLength(length: number, maxSeqLength: number): void {
+  if (length > maxSeqLength) {
+    throw new RangeError(`window of ${length} exceeds the model's maxSeqLength ${maxSeqLength}`);
+  }
 }

@@ -1,6 +1,6 @@
 // The reference kernel: the classic min-char-rnn lossFun written for reading, not speed. Every faster
 // kernel is tested against it. Dimension key: H = hiddenSize, V = vocabSize, T = window length.
-import type { Kernel, Model } from './kernel.js';
+import { checkWindowLength, type Kernel, type Model } from './kernel.js';
 import { paramsView, type Params } from './params.js';
 
 /** Scratch buffers for one window; sized once, reused for every window. */
@@ -158,11 +158,6 @@ export const referenceKernel: Kernel = {
     const grads = paramsView(H, vocabSize);
     const hs = new Float64Array((maxSeqLength + 1) * H);
     const s = createScratch(H, vocabSize, maxSeqLength);
-    const check = (inputs: Int32Array): void => {
-      if (inputs.length > maxSeqLength) {
-        throw new RangeError(`window of ${inputs.length} exceeds the model's maxSeqLength ${maxSeqLength}`);
-      }
-    };
     return {
       kernel: referenceKernel,
       maxSeqLength,
@@ -170,13 +165,13 @@ export const referenceKernel: Kernel = {
       grads,
       hs,
       lossFun(inputs, targets) {
-        check(inputs);
+        checkWindowLength(inputs.length, maxSeqLength);
         const loss = forward(params, inputs, targets, hs, s);
         backward(params, inputs, targets, hs, s, grads);
         return loss;
       },
       loss(inputs, targets) {
-        check(inputs);
+        checkWindowLength(inputs.length, maxSeqLength);
         return forward(params, inputs, targets, hs, s);
       },
       sampleStep(ix, h, temperature, probs) {

@@ -27,7 +27,9 @@ import type { TrainingStep } from './step.js';
 export function clipByValue<S extends TrainingStep>(limit: number): OperatorFunction<S, S> {
   requirePositive('clipByValue limit', limit);
   return map((step) => {
-    clipInPlace(step.grads.data, limit);
+    // The kernel's own clip when it has one (same numbers bit for bit, faster on its buffers).
+    if (step.model.clipInPlace) step.model.clipInPlace(step.grads.data, limit);
+    else clipInPlace(step.grads.data, limit);
     return step;
   });
 }

@@ -4,6 +4,7 @@ import type { Corpus } from '../corpus/corpus.js';
 import { CorpusError, requireInteger } from '../errors.js';
 import type { Model } from '../model/kernel.js';
 import type { TrainingStep } from './step.js';
+import { extend } from '../util/extend.js';
 
 /** The loss of held-out text under the weights after one iteration. Plain numbers, safe to keep. */
 export interface Evaluation {
@@ -117,7 +118,7 @@ export function evaluateEvery<S extends TrainingStep>(
           if (model === undefined || model.maxSeqLength < T) model = step.model.kernel.createModel(H, V, T);
           model.params.data.set(step.params.data);
           const loss = heldOutLoss(model, corpus.ids, T);
-          return { ...step, validation: { iteration: step.iteration, loss, bitsPerChar: loss / Math.LN2 } };
+          return extend(step, { validation: { iteration: step.iteration, loss, bitsPerChar: loss / Math.LN2 } });
         }),
       );
     });

@@ -5,6 +5,7 @@ import { clipInPlace } from '../model/clip.js';
 import type { Kernel, Model } from '../model/kernel.js';
 import { defaultKernel } from '../model/kernels.js';
 import type { Params } from '../model/params.js';
+import { extend } from '../util/extend.js';
 import type { TrainingStep } from './step.js';
 
 export interface LossFunConfig {
@@ -86,16 +87,18 @@ export function lossFun(
           const loss = model.lossFun(w.inputs, w.targets);
           lastT = T;
           if (!Number.isFinite(loss)) throw new NonFiniteLossError(w.iteration, loss);
-          if (clip !== null) clipInPlace(model.grads.data, clip);
-          return {
-            ...w,
+          if (clip !== null) {
+            if (model.clipInPlace) model.clipInPlace(model.grads.data, clip);
+            else clipInPlace(model.grads.data, clip);
+          }
+          return extend(w, {
             loss,
             params: model.params,
             grads: model.grads,
             hprev: hs.subarray(0, H),
             h: hs.subarray(T * H, (T + 1) * H),
             model,
-          };
+          });
         }),
       );
     });

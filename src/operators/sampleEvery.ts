@@ -5,6 +5,7 @@ import { requireInteger, requirePositive } from '../errors.js';
 import { restoreRandom, seededRandom, type RandomState, type SeededRandom } from '../model/rng.js';
 import { sampleIndices } from '../model/sampling.js';
 import type { TrainingStep } from './step.js';
+import { extend } from '../util/extend.js';
 
 /** A piece of generated text. */
 export interface Sample {
@@ -73,11 +74,11 @@ export function sampleEvery<S extends TrainingStep>(
       const sampleRandomState = (): RandomState => random.state();
       return source.pipe(
         map((step): S & SampledStep => {
-          if (every === 0 || step.iteration % every !== 0) return { ...step, sampleRandomState };
+          if (every === 0 || step.iteration % every !== 0) return extend(step, { sampleRandomState });
           const h = step.hprev.slice(); // sampling must not disturb the training state
           const ids = sampleIndices(step.model, h, step.inputs[0]!, length, temperature, random);
           const sample: Sample = { iteration: step.iteration, text: decode(ids, vocab) };
-          return { ...step, sample, sampleRandomState };
+          return extend(step, { sample, sampleRandomState });
         }),
       );
     });

@@ -1,6 +1,7 @@
 import { map, scan, type OperatorFunction } from 'rxjs';
 import { ConfigError, requirePositive } from '../errors.js';
 import type { TrainingStep } from './step.js';
+import { extend } from '../util/extend.js';
 
 export interface SmoothLossConfig {
   /** Starting value. Default `−ln(1/V) · T`, the loss of a uniform guess over the first window. */
@@ -46,7 +47,7 @@ export function smoothLoss<S extends Pick<TrainingStep, 'loss'> & Partial<Traini
         // Same expression and order as the classic `smooth_loss * 0.999 + loss * 0.001`.
         return { step, value: previous * decay + step.loss * rate };
       }, null),
-      map((acc) => ({ ...acc!.step, smoothLoss: acc!.value })),
+      map((acc) => extend(acc!.step, { smoothLoss: acc!.value })),
     );
 }
 

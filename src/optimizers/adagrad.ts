@@ -36,8 +36,10 @@ const ADAGRAD: OptimizerDefinition<'epsilon'> = {
     learningRate: { default: 0.1, range: 'rate' },
     epsilon: { default: 1e-8, range: 'positive' },
   },
-  update(params, grads, { memory }, { learningRate, epsilon }) {
-    adagradUpdate(params, grads, memory!, learningRate, epsilon);
+  update(params, grads, { memory }, { learningRate, epsilon }, _t, model) {
+    // The kernel's own update when it has one: the same numbers bit for bit, faster on its buffers.
+    if (model.adagradUpdate) model.adagradUpdate(params, grads, memory!, learningRate, epsilon);
+    else adagradUpdate(params, grads, memory!, learningRate, epsilon);
   },
 };
 

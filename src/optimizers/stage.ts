@@ -4,6 +4,8 @@ import type { TrainingStep } from '../operators/step.js';
 import { initialSlot, type Hyperparameter, type OptimizedStep, type OptimizerState } from './optimizer.js';
 import { createSchedule, type Schedule, type ScheduleSpec } from './schedules.js';
 import type { OptimizerSpec } from './registry.js';
+import type { Model } from '../model/kernel.js';
+import { extend } from '../util/extend.js';
 
 /** The allowed range of a hyperparameter and its default. */
 export interface HyperparameterRule {
@@ -26,6 +28,7 @@ export interface OptimizerDefinition<K extends string> {
   /**
    * One update, in place: `params` from `grads` and the slots. `h` holds this step's values (the
    * learning rate already multiplied by the schedule); `t` counts updates from 1 (this one included).
+   * `model` is the step's kernel model, for an update that has a faster kernel version.
    */
   update(
     params: Float64Array,
@@ -33,6 +36,7 @@ export interface OptimizerDefinition<K extends string> {
     slots: Readonly<Record<string, Float64Array>>,
     h: Readonly<Record<K | 'learningRate', number>>,
     t: number,
+    model: Model,
   ): void;
 }
 
@@ -166,8 +170,8 @@ export function optimizerStage<S extends TrainingStep, K extends string>(
             }
             if (schedule) h.learningRate = h.learningRate * schedule(step.iteration);
             updates += 1;
-            update(step.params.data, step.grads.data, slots, h, updates);
-            return { ...step, optimizer: { name, updates, slots, hyperparameters: h } };
+            update(step.params.data, step.grads.data, slots, h, updates, step.model);
+            return extend(step, { optimizer: { name, updates, slots, hyperparameters: h } });
           }),
         )
         .subscribe(subscriber);

@@ -1,0 +1,446 @@
+;; The WebAssembly half of the wasm kernel: the matrix work of min-char-rnn with 128-bit SIMD (f64x2,
+;; two doubles per instruction). Dimension key: H = hiddenSize, V = vocabSize, T = window length.
+;;
+;; `npm run build` assembles this file (scripts/build-wasm.mjs, with wabt) into the byte array that
+;; src/model/wasmKernel.ts embeds; nothing is read from disk at run time.
+;;
+;; The host owns the memory and its layout (src/model/fast.ts): it passes offsets counted in f64
+;; elements (i32 elements for inputs and targets), which become byte addresses here. exp, tanh and log
+;; stay with the host's Math between calls: from JavaScript they cost ~8 ns a call against ~20 ns
+;; through a wasm import, and they are then the reference kernel's own functions.
+;;
+;; Numbers: wasm has no fused multiply-add and no fast-math, so every product and sum is the IEEE one
+;; the reference kernel computes. The only reassociation is in $matvec (the forward pass's dot
+;; products, split over two lanes); the backward pass and the Adagrad update are the reference's
+;; operations in the reference's order, bit for bit.
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; Sizes and byte addresses, set once by $init.
+  (global $H (mut i32) (i32.const 0))
+  (global $V (mut i32) (i32.const 0))
+  (global $Wxh (mut i32) (i32.const 0))     ;; (H, V)
+  (global $Whh (mut i32) (i32.const 0))     ;; (H, H)
+  (global $Why (mut i32) (i32.const 0))     ;; (V, H)
+  (global $bh (mut i32) (i32.const 0))      ;; (H)
+  (global $by (mut i32) (i32.const 0))      ;; (V)
+  (global $dWxh (mut i32) (i32.const 0))    ;; (H, V)
+  (global $dWhh (mut i32) (i32.const 0))    ;; (H, H)
+  (global $dWhy (mut i32) (i32.const 0))    ;; (V, H)
+  (global $dbh (mut i32) (i32.const 0))     ;; (H)
+  (global $dby (mut i32) (i32.const 0))     ;; (V)
+  (global $hs (mut i32) (i32.const 0))      ;; (T + 1, H) row 0 = hprev
+  (global $ps (mut i32) (i32.const 0))      ;; (T, V) softmax outputs; backward turns them into dy
+  (global $dh (mut i32) (i32.const 0))      ;; (H)
+  (global $dhnext (mut i32) (i32.const 0))  ;; (H)
+  (global $dhraw (mut i32) (i32.const 0))   ;; (T, H) every step's dhraw, for dWhh at the end
+  (global $inputs (mut i32) (i32.const 0))  ;; (T) i32
+  (global $targets (mut i32) (i32.const 0)) ;; (T) i32
+
+  (func (export "init")
+    (param $H i32) (param $V i32)
+    (param $Wxh i32) (param $Whh i32) (param $Why i32) (param $bh i32) (param $by i32)
+    (param $dWxh i32) (param $dWhh i32) (param $dWhy i32) (param $dbh i32) (param $dby i32)
+    (param $hs i32) (param $ps i32) (param $dh i32) (param $dhnext i32) (param $dhraw i32)
+    (param $inputs i32) (param $targets i32)
+    (global.set $H (local.get $H))
+    (global.set $V (local.get $V))
+    (global.set $Wxh (i32.shl (local.get $Wxh) (i32.const 3)))
+    (global.set $Whh (i32.shl (local.get $Whh) (i32.const 3)))
+    (global.set $Why (i32.shl (local.get $Why) (i32.const 3)))
+    (global.set $bh (i32.shl (local.get $bh) (i32.const 3)))
+    (global.set $by (i32.shl (local.get $by) (i32.const 3)))
+    (global.set $dWxh (i32.shl (local.get $dWxh) (i32.const 3)))
+    (global.set $dWhh (i32.shl (local.get $dWhh) (i32.const 3)))
+    (global.set $dWhy (i32.shl (local.get $dWhy) (i32.const 3)))
+    (global.set $dbh (i32.shl (local.get $dbh) (i32.const 3)))
+    (global.set $dby (i32.shl (local.get $dby) (i32.const 3)))
+    (global.set $hs (i32.shl (local.get $hs) (i32.const 3)))
+    (global.set $ps (i32.shl (local.get $ps) (i32.const 3)))
+    (global.set $dh (i32.shl (local.get $dh) (i32.const 3)))
+    (global.set $dhnext (i32.shl (local.get $dhnext) (i32.const 3)))
+    (global.set $dhraw (i32.shl (local.get $dhraw) (i32.const 3)))
+    (global.set $inputs (i32.shl (local.get $inputs) (i32.const 2)))
+    (global.set $targets (i32.shl (local.get $targets) (i32.const 2))))
+
+  ;; out[r] = Σ_j W[r, j] x[j] for r < rows; W (rows, cols) row-major; byte addresses.
+  ;; Four rows per pass share each load of x, and each row sums in both lanes of an f64x2 (even j in
+  ;; lane 0, odd j in lane 1): four independent chains keep the adder busy where one chain would wait
+  ;; on each addition. Adding the lanes at the end reassociates the sum (rounding-level differences).
+  (func $matvec (param $W i32) (param $x i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (local $rowBytes i32) (local $pairBytes i32) (local $r i32) (local $j i32)
+    (local $w0 i32) (local $w1 i32) (local $w2 i32) (local $w3 i32)
+    (local $xj v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $s0 f64) (local $s1 f64) (local $s2 f64) (local $s3 f64) (local $xl f64)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 3)))
+    (local.set $pairBytes (i32.and (local.get $rowBytes) (i32.const -16))) ;; whole pairs of a row
+    (local.set $w0 (local.get $W))
+    (local.set $r (i32.const 0))
+    (block $blocksDone (loop $blocks
+      (br_if $blocksDone (i32.gt_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)))
+      (local.set $w1 (i32.add (local.get $w0) (local.get $rowBytes)))
+      (local.set $w2 (i32.add (local.get $w1) (local.get $rowBytes)))
+      (local.set $w3 (i32.add (local.get $w2) (local.get $rowBytes)))
+      (local.set $a0 (v128.const f64x2 0 0))
+      (local.set $a1 (v128.const f64x2 0 0))
+      (local.set $a2 (v128.const f64x2 0 0))
+      (local.set $a3 (v128.const f64x2 0 0))
+      (local.set $j (i32.const 0))
+      (block $pairsDone (loop $pairs
+        (br_if $pairsDone (i32.ge_u (local.get $j) (local.get $pairBytes)))
+        (local.set $xj (v128.load (i32.add (local.get $x) (local.get $j))))
+        (local.set $a0 (f64x2.add (local.get $a0)
+          (f64x2.mul (v128.load (i32.add (local.get $w0) (local.get $j))) (local.get $xj))))
+        (local.set $a1 (f64x2.add (local.get $a1)
+          (f64x2.mul (v128.load (i32.add (local.get $w1) (local.get $j))) (local.get $xj))))
+        (local.set $a2 (f64x2.add (local.get $a2)
+          (f64x2.mul (v128.load (i32.add (local.get $w2) (local.get $j))) (local.get $xj))))
+        (local.set $a3 (f64x2.add (local.get $a3)
+          (f64x2.mul (v128.load (i32.add (local.get $w3) (local.get $j))) (local.get $xj))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $pairs)))
+      (local.set $s0 (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0))))
+      (local.set $s1 (f64.add (f64x2.extract_lane 0 (local.get $a1)) (f64x2.extract_lane 1 (local.get $a1))))
+      (local.set $s2 (f64.add (f64x2.extract_lane 0 (local.get $a2)) (f64x2.extract_lane 1 (local.get $a2))))
+      (local.set $s3 (f64.add (f64x2.extract_lane 0 (local.get $a3)) (f64x2.extract_lane 1 (local.get $a3))))
+      (if (i32.lt_u (local.get $j) (local.get $rowBytes)) (then ;; odd cols: the last column
+        (local.set $xl (f64.load (i32.add (local.get $x) (local.get $j))))
+        (local.set $s0 (f64.add (local.get $s0) (f64.mul (f64.load (i32.add (local.get $w0) (local.get $j))) (local.get $xl))))
+        (local.set $s1 (f64.add (local.get $s1) (f64.mul (f64.load (i32.add (local.get $w1) (local.get $j))) (local.get $xl))))
+        (local.set $s2 (f64.add (local.get $s2) (f64.mul (f64.load (i32.add (local.get $w2) (local.get $j))) (local.get $xl))))
+        (local.set $s3 (f64.add (local.get $s3) (f64.mul (f64.load (i32.add (local.get $w3) (local.get $j))) (local.get $xl))))))
+      (f64.store offset=0 (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 3))) (local.get $s0))
+      (f64.store offset=8 (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 3))) (local.get $s1))
+      (f64.store offset=16 (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 3))) (local.get $s2))
+      (f64.store offset=24 (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 3))) (local.get $s3))
+      (local.set $w0 (i32.add (local.get $w3) (local.get $rowBytes)))
+      (local.set $r (i32.add (local.get $r) (i32.const 4)))
+      (br $blocks)))
+    ;; The last rows % 4 rows, one at a time.
+    (block $rowsDone (loop $rowsLeft
+      (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $a0 (v128.const f64x2 0 0))
+      (local.set $j (i32.const 0))
+      (block $pairsDone (loop $pairs
+        (br_if $pairsDone (i32.ge_u (local.get $j) (local.get $pairBytes)))
+        (local.set $a0 (f64x2.add (local.get $a0)
+          (f64x2.mul (v128.load (i32.add (local.get $w0) (local.get $j))) (v128.load (i32.add (local.get $x) (local.get $j))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $pairs)))
+      (local.set $s0 (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0))))
+      (if (i32.lt_u (local.get $j) (local.get $rowBytes)) (then
+        (local.set $s0 (f64.add (local.get $s0)
+          (f64.mul (f64.load (i32.add (local.get $w0) (local.get $j))) (f64.load (i32.add (local.get $x) (local.get $j))))))))
+      (f64.store (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 3))) (local.get $s0))
+      (local.set $w0 (i32.add (local.get $w0) (local.get $rowBytes)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rowsLeft))))
+
+  ;; out[j] += Σ_r d[r] W[r, j] for j < cols, i.e. out += Wᵀ d; W (rows, cols); byte addresses.
+  ;; A sum of scaled rows taken in row order, so each element gets exactly the reference's sum (no
+  ;; reassociation); four rows per pass load and store each pair of `out` once instead of four times.
+  (func $addRowsT (param $W i32) (param $d i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (local $rowBytes i32) (local $pairBytes i32) (local $r i32) (local $j i32)
+    (local $w0 i32) (local $w1 i32) (local $w2 i32) (local $w3 i32)
+    (local $d0 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128) (local $o v128) (local $po i32)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 3)))
+    (local.set $pairBytes (i32.and (local.get $rowBytes) (i32.const -16)))
+    (local.set $w0 (local.get $W))
+    (local.set $r (i32.const 0))
+    (block $blocksDone (loop $blocks
+      (br_if $blocksDone (i32.gt_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)))
+      (local.set $w1 (i32.add (local.get $w0) (local.get $rowBytes)))
+      (local.set $w2 (i32.add (local.get $w1) (local.get $rowBytes)))
+      (local.set $w3 (i32.add (local.get $w2) (local.get $rowBytes)))
+      (local.set $d0 (v128.load64_splat offset=0 (i32.add (local.get $d) (i32.shl (local.get $r) (i32.const 3)))))
+      (local.set $d1 (v128.load64_splat offset=8 (i32.add (local.get $d) (i32.shl (local.get $r) (i32.const 3)))))
+      (local.set $d2 (v128.load64_splat offset=16 (i32.add (local.get $d) (i32.shl (local.get $r) (i32.const 3)))))
+      (local.set $d3 (v128.load64_splat offset=24 (i32.add (local.get $d) (i32.shl (local.get $r) (i32.const 3)))))
+      (local.set $j (i32.const 0))
+      (block $pairsDone (loop $pairs
+        (br_if $pairsDone (i32.ge_u (local.get $j) (local.get $pairBytes)))
+        (local.set $po (i32.add (local.get $out) (local.get $j)))
+        (local.set $o (v128.load (local.get $po)))
+        (local.set $o (f64x2.add (local.get $o) (f64x2.mul (local.get $d0) (v128.load (i32.add (local.get $w0) (local.get $j))))))
+        (local.set $o (f64x2.add (local.get $o) (f64x2.mul (local.get $d1) (v128.load (i32.add (local.get $w1) (local.get $j))))))
+        (local.set $o (f64x2.add (local.get $o) (f64x2.mul (local.get $d2) (v128.load (i32.add (local.get $w2) (local.get $j))))))
+        (local.set $o (f64x2.add (local.get $o) (f64x2.mul (local.get $d3) (v128.load (i32.add (local.get $w3) (local.get $j))))))
+        (v128.store (local.get $po) (local.get $o))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $pairs)))
+      (if (i32.lt_u (local.get $j) (local.get $rowBytes)) (then ;; odd cols: the last column
+        (local.set $po (i32.add (local.get $out) (local.get $j)))
+        (f64.store (local.get $po) (f64.add (f64.add (f64.add (f64.add (f64.load (local.get $po))
+          (f64.mul (f64x2.extract_lane 0 (local.get $d0)) (f64.load (i32.add (local.get $w0) (local.get $j)))))
+          (f64.mul (f64x2.extract_lane 0 (local.get $d1)) (f64.load (i32.add (local.get $w1) (local.get $j)))))
+          (f64.mul (f64x2.extract_lane 0 (local.get $d2)) (f64.load (i32.add (local.get $w2) (local.get $j)))))
+          (f64.mul (f64x2.extract_lane 0 (local.get $d3)) (f64.load (i32.add (local.get $w3) (local.get $j))))))))
+      (local.set $w0 (i32.add (local.get $w3) (local.get $rowBytes)))
+      (local.set $r (i32.add (local.get $r) (i32.const 4)))
+      (br $blocks)))
+    ;; The last rows % 4 rows, one at a time.
+    (block $rowsDone (loop $rowsLeft
+      (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $d0 (v128.load64_splat (i32.add (local.get $d) (i32.shl (local.get $r) (i32.const 3)))))
+      (local.set $j (i32.const 0))
+      (block $pairsDone (loop $pairs
+        (br_if $pairsDone (i32.ge_u (local.get $j) (local.get $pairBytes)))
+        (local.set $po (i32.add (local.get $out) (local.get $j)))
+        (v128.store (local.get $po) (f64x2.add (v128.load (local.get $po))
+          (f64x2.mul (local.get $d0) (v128.load (i32.add (local.get $w0) (local.get $j))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $pairs)))
+      (if (i32.lt_u (local.get $j) (local.get $rowBytes)) (then
+        (local.set $po (i32.add (local.get $out) (local.get $j)))
+        (f64.store (local.get $po) (f64.add (f64.load (local.get $po))
+          (f64.mul (f64x2.extract_lane 0 (local.get $d0)) (f64.load (i32.add (local.get $w0) (local.get $j))))))))
+      (local.set $w0 (i32.add (local.get $w0) (local.get $rowBytes)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rowsLeft))))
+
+  ;; C = Aᵀ B, i.e. C[m, n] = Σ_t A[t, m] B[t, n], with A (T, M), B (T, N), C (M, N); byte addresses.
+  ;; This is a weight gradient summed over the whole window at once (dWhy = Σ_t dy_t h_tᵀ and
+  ;; dWhh = Σ_t dhraw_t h_{t-1}ᵀ). Each element is summed from t = T-1 down to 0 starting at 0, exactly
+  ;; as the reference's backward loop does, so the numbers are the same; the speed comes from keeping
+  ;; a 4 × 4 block of C in eight registers for the whole sum instead of loading and storing it each step.
+  (func $gemmTN (param $A i32) (param $B i32) (param $C i32) (param $M i32) (param $N i32) (param $T i32)
+    (local $aStride i32) (local $bStride i32) (local $m i32) (local $n i32) (local $t i32)
+    (local $pa i32) (local $pb i32) (local $pc i32) (local $M4 i32) (local $N4 i32)
+    (local $d0 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128) (local $b0 v128) (local $b1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $s f64)
+    (local.set $aStride (i32.shl (local.get $M) (i32.const 3)))
+    (local.set $bStride (i32.shl (local.get $N) (i32.const 3)))
+    (local.set $M4 (i32.and (local.get $M) (i32.const -4)))
+    (local.set $N4 (i32.and (local.get $N) (i32.const -4)))
+    ;; 4 × 4 blocks over C[0..M4, 0..N4)
+    (local.set $m (i32.const 0))
+    (block $mDone (loop $mBlocks
+      (br_if $mDone (i32.ge_u (local.get $m) (local.get $M4)))
+      (local.set $n (i32.const 0))
+      (block $nDone (loop $nBlocks
+        (br_if $nDone (i32.ge_u (local.get $n) (local.get $N4)))
+        (local.set $c00 (v128.const f64x2 0 0)) (local.set $c01 (v128.const f64x2 0 0))
+        (local.set $c10 (v128.const f64x2 0 0)) (local.set $c11 (v128.const f64x2 0 0))
+        (local.set $c20 (v128.const f64x2 0 0)) (local.set $c21 (v128.const f64x2 0 0))
+        (local.set $c30 (v128.const f64x2 0 0)) (local.set $c31 (v128.const f64x2 0 0))
+        ;; &A[T-1, m] and &B[T-1, n], walking up one row per step
+        (local.set $pa (i32.add (local.get $A)
+          (i32.add (i32.mul (i32.sub (local.get $T) (i32.const 1)) (local.get $aStride)) (i32.shl (local.get $m) (i32.const 3)))))
+        (local.set $pb (i32.add (local.get $B)
+          (i32.add (i32.mul (i32.sub (local.get $T) (i32.const 1)) (local.get $bStride)) (i32.shl (local.get $n) (i32.const 3)))))
+        (local.set $t (local.get $T))
+        (block $tDone (loop $steps
+          (br_if $tDone (i32.eqz (local.get $t)))
+          (local.set $d0 (v128.load64_splat offset=0 (local.get $pa)))
+          (local.set $d1 (v128.load64_splat offset=8 (local.get $pa)))
+          (local.set $d2 (v128.load64_splat offset=16 (local.get $pa)))
+          (local.set $d3 (v128.load64_splat offset=24 (local.get $pa)))
+          (local.set $b0 (v128.load offset=0 (local.get $pb)))
+          (local.set $b1 (v128.load offset=16 (local.get $pb)))
+          (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $d0) (local.get $b0))))
+          (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $d0) (local.get $b1))))
+          (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $d1) (local.get $b0))))
+          (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $d1) (local.get $b1))))
+          (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $d2) (local.get $b0))))
+          (local.set $c21 (f64x2.add (local.get $c21) (f64x2.mul (local.get $d2) (local.get $b1))))
+          (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $d3) (local.get $b0))))
+          (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $d3) (local.get $b1))))
+          (local.set $pa (i32.sub (local.get $pa) (local.get $aStride)))
+          (local.set $pb (i32.sub (local.get $pb) (local.get $bStride)))
+          (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+          (br $steps)))
+        ;; &C[m, n]
+        (local.set $pc (i32.add (local.get $C)
+          (i32.shl (i32.add (i32.mul (local.get $m) (local.get $N)) (local.get $n)) (i32.const 3))))
+        (v128.store offset=0 (local.get $pc) (local.get $c00))
+        (v128.store offset=16 (local.get $pc) (local.get $c01))
+        (local.set $pc (i32.add (local.get $pc) (local.get $bStride)))
+        (v128.store offset=0 (local.get $pc) (local.get $c10))
+        (v128.store offset=16 (local.get $pc) (local.get $c11))
+        (local.set $pc (i32.add (local.get $pc) (local.get $bStride)))
+        (v128.store offset=0 (local.get $pc) (local.get $c20))
+        (v128.store offset=16 (local.get $pc) (local.get $c21))
+        (local.set $pc (i32.add (local.get $pc) (local.get $bStride)))
+        (v128.store offset=0 (local.get $pc) (local.get $c30))
+        (v128.store offset=16 (local.get $pc) (local.get $c31))
+        (local.set $n (i32.add (local.get $n) (i32.const 4)))
+        (br $nBlocks)))
+      (local.set $m (i32.add (local.get $m) (i32.const 4)))
+      (br $mBlocks)))
+    ;; The edges one element at a time: columns N4..N of every row, then rows M4..M (the corner
+    ;; again, harmlessly: it is recomputed to the same value).
+    (local.set $m (i32.const 0))
+    (block $mDone (loop $rows
+      (br_if $mDone (i32.ge_u (local.get $m) (local.get $M)))
+      (local.set $n (select (i32.const 0) (local.get $N4) (i32.ge_u (local.get $m) (local.get $M4))))
+      (block $nDone (loop $cols
+        (br_if $nDone (i32.ge_u (local.get $n) (local.get $N)))
+        (local.set $s (f64.const 0))
+        (local.set $t (local.get $T))
+        (block $tDone (loop $steps
+          (br_if $tDone (i32.eqz (local.get $t)))
+          (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+          (local.set $s (f64.add (local.get $s) (f64.mul
+            (f64.load (i32.add (local.get $A) (i32.shl (i32.add (i32.mul (local.get $t) (local.get $M)) (local.get $m)) (i32.const 3))))
+            (f64.load (i32.add (local.get $B) (i32.shl (i32.add (i32.mul (local.get $t) (local.get $N)) (local.get $n)) (i32.const 3)))))))
+          (br $steps)))
+        (f64.store (i32.add (local.get $C) (i32.shl (i32.add (i32.mul (local.get $m) (local.get $N)) (local.get $n)) (i32.const 3)))
+          (local.get $s))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br $cols)))
+      (local.set $m (i32.add (local.get $m) (i32.const 1)))
+      (br $rows))))
+
+  ;; One recurrent step before the non-linearity: f[hc..] ← Wxh[:, ix] + Whh·f[hp..] + bh, in the
+  ;; reference's association (Wxh x + Whh h) + bh. The host applies Math.tanh. Element offsets.
+  (func (export "hidden") (param $ix i32) (param $hp i32) (param $hc i32)
+    (local $i i32) (local $p i32) (local $col i32)
+    (local.set $hc (i32.shl (local.get $hc) (i32.const 3)))
+    (call $matvec (global.get $Whh) (i32.shl (local.get $hp) (i32.const 3)) (local.get $hc) (global.get $H) (global.get $H))
+    (local.set $col (i32.add (global.get $Wxh) (i32.shl (local.get $ix) (i32.const 3)))) ;; &Wxh[0, ix]
+    (local.set $i (i32.const 0))
+    (block $done (loop $each
+      (br_if $done (i32.ge_u (local.get $i) (global.get $H)))
+      (local.set $p (i32.add (local.get $hc) (i32.shl (local.get $i) (i32.const 3))))
+      (f64.store (local.get $p) (f64.add
+        (f64.add
+          (f64.load (i32.add (local.get $col) (i32.shl (i32.mul (local.get $i) (global.get $V)) (i32.const 3))))
+          (f64.load (local.get $p)))
+        (f64.load (i32.add (global.get $bh) (i32.shl (local.get $i) (i32.const 3))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $each))))
+
+  ;; The output layer before the softmax: f[y..] ← Why·f[h..] + by. Element offsets.
+  (func (export "logits") (param $h i32) (param $y i32)
+    (local $k i32) (local $p i32)
+    (local.set $y (i32.shl (local.get $y) (i32.const 3)))
+    (call $matvec (global.get $Why) (i32.shl (local.get $h) (i32.const 3)) (local.get $y) (global.get $V) (global.get $H))
+    (local.set $k (i32.const 0))
+    (block $done (loop $each
+      (br_if $done (i32.ge_u (local.get $k) (global.get $V)))
+      (local.set $p (i32.add (local.get $y) (i32.shl (local.get $k) (i32.const 3))))
+      (f64.store (local.get $p) (f64.add (f64.load (local.get $p))
+        (f64.load (i32.add (global.get $by) (i32.shl (local.get $k) (i32.const 3))))))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br $each))))
+
+  ;; Backpropagation through time over the T steps the host's forward pass left in hs and ps (with
+  ;; the window's inputs and targets copied in): overwrites all five gradients, unclipped.
+  (func (export "backward") (param $T i32)
+    (local $t i32) (local $i i32) (local $k i32) (local $Hb i32) (local $Vb i32)
+    (local $dy i32) (local $hc i32) (local $dr i32) (local $col i32) (local $p i32) (local $h f64) (local $g f64)
+    (local.set $Hb (i32.shl (global.get $H) (i32.const 3)))
+    (local.set $Vb (i32.shl (global.get $V) (i32.const 3)))
+    ;; dWxh, dbh, dby and dhnext accumulate from zero; $gemmTN writes dWhy and dWhh whole.
+    (memory.fill (global.get $dWxh) (i32.const 0) (i32.mul (local.get $Hb) (global.get $V)))
+    (memory.fill (global.get $dbh) (i32.const 0) (local.get $Hb))
+    (memory.fill (global.get $dby) (i32.const 0) (local.get $Vb))
+    (memory.fill (global.get $dhnext) (i32.const 0) (local.get $Hb))
+    ;; dy_t = p_t − onehot(target_t), in place over ps (the probabilities are not needed after this);
+    ;; dby += dy_t
+    (local.set $t (local.get $T))
+    (block $done (loop $steps
+      (br_if $done (i32.eqz (local.get $t)))
+      (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+      (local.set $dy (i32.add (global.get $ps) (i32.mul (local.get $t) (local.get $Vb))))
+      (local.set $p (i32.add (local.get $dy)
+        (i32.shl (i32.load (i32.add (global.get $targets) (i32.shl (local.get $t) (i32.const 2)))) (i32.const 3))))
+      (f64.store (local.get $p) (f64.sub (f64.load (local.get $p)) (f64.const 1)))
+      (local.set $k (i32.const 0))
+      (block $kDone (loop $each
+        (br_if $kDone (i32.ge_u (local.get $k) (local.get $Vb)))
+        (local.set $p (i32.add (global.get $dby) (local.get $k)))
+        (f64.store (local.get $p) (f64.add (f64.load (local.get $p)) (f64.load (i32.add (local.get $dy) (local.get $k)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 8)))
+        (br $each)))
+      (br $steps)))
+    ;; dWhy = Σ_t dy_t h_tᵀ: (V, H) = DYᵀ (V, T) · HS[1..T] (T, H)
+    (call $gemmTN (global.get $ps) (i32.add (global.get $hs) (local.get $Hb)) (global.get $dWhy)
+      (global.get $V) (global.get $H) (local.get $T))
+    ;; Back through time.
+    (local.set $t (local.get $T))
+    (block $done (loop $steps
+      (br_if $done (i32.eqz (local.get $t)))
+      (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+      (local.set $dy (i32.add (global.get $ps) (i32.mul (local.get $t) (local.get $Vb))))
+      (local.set $hc (i32.add (global.get $hs) (i32.mul (i32.add (local.get $t) (i32.const 1)) (local.get $Hb)))) ;; h_t
+      (local.set $dr (i32.add (global.get $dhraw) (i32.mul (local.get $t) (local.get $Hb))))
+      ;; dh = Whyᵀ dy (+ dhnext below)
+      (memory.fill (global.get $dh) (i32.const 0) (local.get $Hb))
+      (call $addRowsT (global.get $Why) (local.get $dy) (global.get $dh) (global.get $V) (global.get $H))
+      ;; dhraw = (1 − h²) ⊙ (dh + dhnext), back through tanh; dbh += dhraw; dWxh[:, x_t] += dhraw
+      (local.set $col (i32.add (global.get $dWxh)
+        (i32.shl (i32.load (i32.add (global.get $inputs) (i32.shl (local.get $t) (i32.const 2)))) (i32.const 3))))
+      (local.set $i (i32.const 0))
+      (block $iDone (loop $each
+        (br_if $iDone (i32.ge_u (local.get $i) (local.get $Hb)))
+        (local.set $h (f64.load (i32.add (local.get $hc) (local.get $i))))
+        (local.set $g (f64.mul
+          (f64.sub (f64.const 1) (f64.mul (local.get $h) (local.get $h)))
+          (f64.add (f64.load (i32.add (global.get $dh) (local.get $i))) (f64.load (i32.add (global.get $dhnext) (local.get $i))))))
+        (f64.store (i32.add (local.get $dr) (local.get $i)) (local.get $g))
+        (local.set $p (i32.add (global.get $dbh) (local.get $i)))
+        (f64.store (local.get $p) (f64.add (f64.load (local.get $p)) (local.get $g)))
+        (f64.store (local.get $col) (f64.add (f64.load (local.get $col)) (local.get $g)))
+        (local.set $col (i32.add (local.get $col) (local.get $Vb))) ;; next row of dWxh
+        (local.set $i (i32.add (local.get $i) (i32.const 8)))
+        (br $each)))
+      ;; dhnext = Whhᵀ dhraw
+      (memory.fill (global.get $dhnext) (i32.const 0) (local.get $Hb))
+      (call $addRowsT (global.get $Whh) (local.get $dr) (global.get $dhnext) (global.get $H) (global.get $H))
+      (br $steps)))
+    ;; dWhh = Σ_t dhraw_t h_{t-1}ᵀ: (H, H) = DHRAWᵀ (H, T) · HS[0..T-1] (T, H)
+    (call $gemmTN (global.get $dhraw) (global.get $hs) (global.get $dWhh) (global.get $H) (global.get $H) (local.get $T)))
+
+  ;; Adagrad over n elements: mem += g²; param += −lr·g / √(mem + ε), adagradUpdate's expression in
+  ;; its order. Every step is a correctly rounded IEEE operation (sqrt and division included), two
+  ;; elements at a time, so the result is the same bit for bit. Element offsets.
+  (func (export "adagrad") (param $param i32) (param $grad i32) (param $mem i32) (param $n i32) (param $lr f64) (param $eps f64)
+    (local $j i32) (local $end i32) (local $pairEnd i32) (local $g v128) (local $m v128) (local $nlr v128) (local $e v128)
+    (local $gs f64) (local $ms f64)
+    (local.set $param (i32.shl (local.get $param) (i32.const 3)))
+    (local.set $grad (i32.shl (local.get $grad) (i32.const 3)))
+    (local.set $mem (i32.shl (local.get $mem) (i32.const 3)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $pairEnd (i32.and (local.get $end) (i32.const -16)))
+    (local.set $nlr (f64x2.splat (f64.neg (local.get $lr))))
+    (local.set $e (f64x2.splat (local.get $eps)))
+    (local.set $j (i32.const 0))
+    (block $done (loop $pairs
+      (br_if $done (i32.ge_u (local.get $j) (local.get $pairEnd)))
+      (local.set $g (v128.load (i32.add (local.get $grad) (local.get $j))))
+      (local.set $m (f64x2.add (v128.load (i32.add (local.get $mem) (local.get $j))) (f64x2.mul (local.get $g) (local.get $g))))
+      (v128.store (i32.add (local.get $mem) (local.get $j)) (local.get $m))
+      (v128.store (i32.add (local.get $param) (local.get $j)) (f64x2.add (v128.load (i32.add (local.get $param) (local.get $j)))
+        (f64x2.div (f64x2.mul (local.get $nlr) (local.get $g)) (f64x2.sqrt (f64x2.add (local.get $m) (local.get $e))))))
+      (local.set $j (i32.add (local.get $j) (i32.const 16)))
+      (br $pairs)))
+    (if (i32.lt_u (local.get $j) (local.get $end)) (then ;; odd n: the last element
+      (local.set $gs (f64.load (i32.add (local.get $grad) (local.get $j))))
+      (local.set $ms (f64.add (f64.load (i32.add (local.get $mem) (local.get $j))) (f64.mul (local.get $gs) (local.get $gs))))
+      (f64.store (i32.add (local.get $mem) (local.get $j)) (local.get $ms))
+      (f64.store (i32.add (local.get $param) (local.get $j)) (f64.add (f64.load (i32.add (local.get $param) (local.get $j)))
+        (f64.div (f64.mul (f64.neg (local.get $lr)) (local.get $gs)) (f64.sqrt (f64.add (local.get $ms) (local.get $eps)))))))))
+
+  ;; x ← clip(x, −limit, limit) over n elements, as clipInPlace: pmin(v, limit) is `limit < v ? limit : v`
+  ;; and pmax(v, −limit) is `v < −limit ? −limit : v`, so NaN stays NaN and −0 stays −0. Element offsets.
+  (func (export "clip") (param $x i32) (param $n i32) (param $limit f64)
+    (local $j i32) (local $end i32) (local $pairEnd i32) (local $hi v128) (local $lo v128) (local $p i32)
+    (local.set $x (i32.shl (local.get $x) (i32.const 3)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $pairEnd (i32.and (local.get $end) (i32.const -16)))
+    (local.set $hi (f64x2.splat (local.get $limit)))
+    (local.set $lo (f64x2.splat (f64.neg (local.get $limit))))
+    (local.set $j (i32.const 0))
+    (block $done (loop $pairs
+      (br_if $done (i32.ge_u (local.get $j) (local.get $pairEnd)))
+      (local.set $p (i32.add (local.get $x) (local.get $j)))
+      (v128.store (local.get $p) (f64x2.pmax (f64x2.pmin (v128.load (local.get $p)) (local.get $hi)) (local.get $lo)))
+      (local.set $j (i32.add (local.get $j) (i32.const 16)))
+      (br $pairs)))
+    (if (i32.lt_u (local.get $j) (local.get $end)) (then
+      (local.set $p (i32.add (local.get $x) (local.get $j)))
+      (v128.store64_lane 0 (local.get $p)
+        (f64x2.pmax (f64x2.pmin (v128.load64_zero (local.get $p)) (local.get $hi)) (local.get $lo)))))))

@@ -1,0 +1,126 @@
+// The WebAssembly SIMD kernel: the matrix work in wasm/kernel.wat (f64x2: two doubles per instruction),
+// the time loop, exp, tanh and log in fast.ts. Dimension key: H = hiddenSize, V = vocabSize.
+//
+// The module is assembled from kernel.wat at build time and embedded as bytes (wasm/kernelBytes.ts),
+// so it loads the same way in Node and in a browser, with no file read and no fetch. It is 3.3 kB,
+// under the 4 kB that Chrome allows to compile synchronously on the main thread, which is what lets
+// `createModel` stay synchronous.
+import type { Kernel } from './kernel.js';
+import { createFastModel, fastLayout, fastMemory, offsetIn, type FastOps } from './fast.js';
+import { KERNEL_WASM } from './wasm/kernelBytes.js';
+
+// The parts of the WebAssembly API used here, typed locally: the project compiles against ES2022
+// without the DOM library, and a runtime without WebAssembly must still load this file.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: object };
+  Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
+}
+
+/** What kernel.wat exports (offsets in f64 elements, i32 elements for inputs and targets). */
+interface KernelExports extends FastOps {
+  init(
+    H: number,
+    V: number,
+    Wxh: number,
+    Whh: number,
+    Why: number,
+    bh: number,
+    by: number,
+    dWxh: number,
+    dWhh: number,
+    dWhy: number,
+    dbh: number,
+    dby: number,
+    hs: number,
+    ps: number,
+    dh: number,
+    dhnext: number,
+    dhraw: number,
+    inputs: number,
+    targets: number,
+  ): void;
+  adagrad(param: number, grad: number, mem: number, n: number, learningRate: number, epsilon: number): void;
+  clip(x: number, n: number, limit: number): void;
+}
+
+const wasmApi = (): WasmApi | undefined => (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+/**
+ * True when this runtime runs the wasm kernel: WebAssembly with 128-bit SIMD (Node ≥ 16.4, Chrome ≥ 91,
+ * Firefox ≥ 89, Safari ≥ 16.4). Asks `WebAssembly.validate` about the kernel's own module each time.
+ */
+export function wasmSimdAvailable(): boolean {
+  const api = wasmApi();
+  try {
+    return api !== undefined && api.validate(KERNEL_WASM);
+  } catch {
+    return false;
+  }
+}
+
+let compiled: object | undefined;
+
+/** The compiled module, compiled once on first use. */
+function kernelModule(api: WasmApi): object {
+  compiled ??= new api.Module(KERNEL_WASM);
+  return compiled;
+}
+
+const PAGE = 65536;
+
+/**
+ * The WebAssembly SIMD kernel. Each model is its own instance over its own memory, sized once (a
+ * memory that grew would detach the parameter views). Forward dot products are summed in two lanes, so
+ * numbers differ from the reference kernel's by rounding only; the backward pass, Adagrad and clipping
+ * compute the reference's operations in its order. Throws when {@link wasmSimdAvailable} is false.
+ */
+export const wasmKernel: Kernel = {
+  name: 'wasm',
+  createModel(hiddenSize: number, vocabSize: number, maxSeqLength: number) {
+    const api = wasmApi();
+    if (api === undefined || !wasmSimdAvailable()) {
+      throw new Error('the wasm kernel needs WebAssembly with SIMD, which this runtime lacks (use the js kernel)');
+    }
+    const layout = fastLayout(hiddenSize, vocabSize, maxSeqLength);
+    const pages = Math.ceil(layout.bytes / PAGE);
+    const wasmMemory = new api.Memory({ initial: pages, maximum: pages });
+    const { exports } = new api.Instance(kernelModule(api), { env: { memory: wasmMemory } });
+    const ops = exports as KernelExports;
+    const memory = fastMemory(layout, wasmMemory.buffer);
+    const { f, params: p, grads: g } = memory;
+    const at = (view: Float64Array): number => offsetIn(f, view);
+    ops.init(
+      hiddenSize,
+      vocabSize,
+      at(p.Wxh),
+      at(p.Whh),
+      at(p.Why),
+      at(p.bh),
+      at(p.by),
+      at(g.Wxh),
+      at(g.Whh),
+      at(g.Why),
+      at(g.bh),
+      at(g.by),
+      layout.hs,
+      layout.ps,
+      layout.dh,
+      layout.dhnext,
+      layout.dhraw,
+      layout.inputs,
+      layout.targets,
+    );
+    return createFastModel(wasmKernel, memory, {
+      hidden: ops.hidden,
+      logits: ops.logits,
+      backward: ops.backward,
+      adagrad: ops.adagrad,
+      clip: ops.clip,
+    });
+  },
+};
