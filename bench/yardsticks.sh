@@ -42,7 +42,8 @@ run() {
   echo "$(cat "$work/time") $iters ${loop:-0}" >>"$work/$name"
 }
 
-ours=(node dist/src/cli/main.js train --corpus "$CORPUS" --hidden-size "$H" --iterations "$ITERS_OURS" --kernel "$KERNEL" --json)
+# --val-fraction 0: train on the whole corpus and spend no time on validation, as the yardsticks do.
+ours=(node dist/src/cli/main.js train --corpus "$CORPUS" --hidden-size "$H" --iterations "$ITERS_OURS" --kernel "$KERNEL" --val-fraction 0 --json)
 numpy=(python3 "$YARDSTICKS/min_char_rnn_ref.py" "$CORPUS" "$ITERS_NUMPY" --hidden "$H" --no-sample)
 c=("$work/limit_c" "$CORPUS" "$ITERS_C" "$H" 25)
 
