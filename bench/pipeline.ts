@@ -156,8 +156,9 @@ function bareRun(kernel: Kernel, corpus: Corpus, H: number, iterations: number):
     if (!Number.isFinite(loss)) throw new Error(`loss ${loss} at iteration ${n}`);
     if (model.clipInPlace) model.clipInPlace(grads.data, 5);
     else clipInPlace(grads.data, 5);
-    if (model.adagradUpdate) model.adagradUpdate(params.data, grads.data, memory, 0.1, 1e-8);
-    else adagradUpdate(params.data, grads.data, memory, 0.1, 1e-8);
+    if (!model.adagradUpdate?.(params.data, grads.data, memory, 0.1, 1e-8)) {
+      adagradUpdate(params.data, grads.data, memory, 0.1, 1e-8);
+    }
     p += SEQ;
   }
   return stop();
@@ -195,7 +196,7 @@ const nullKernel: Kernel = {
       loss: () => 1,
       sampleStep: () => undefined,
       allocate: (n) => new Float64Array(n),
-      adagradUpdate: () => undefined,
+      adagradUpdate: () => true,
       clipInPlace: () => undefined,
     };
   },

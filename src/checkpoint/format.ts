@@ -29,7 +29,7 @@ export function serializeCheckpoint(snapshot: ModelSnapshot, extra?: Readonly<Re
     throw new CheckpointError(`vocabulary has ${vocab.size} characters but params expect ${params.vocabSize}`);
   }
   const shapes = paramShapes(params.hiddenSize, params.vocabSize);
-  const tensors = PARAM_NAMES.map((name) => `    ${JSON.stringify(name)}: ${tensorJson(name, params[name], shapes[name]!)}`);
+  const tensors = PARAM_NAMES.map((name) => `    ${JSON.stringify(name)}: ${tensorJson(name, params[name], shapes[name])}`);
   const head: Record<string, unknown> = {
     format: CHECKPOINT_FORMAT,
     version: CHECKPOINT_VERSION,
@@ -45,7 +45,7 @@ export function serializeCheckpoint(snapshot: ModelSnapshot, extra?: Readonly<Re
 function tensorJson(name: string, data: Float64Array, shape: readonly number[]): string {
   const row = (from: number, to: number): string => {
     const parts: string[] = [];
-    for (let i = from; i < to; i++) parts.push(numberJson(name, data[i]!));
+    for (let i = from; i < to; i++) parts.push(numberJson(name, data[i]));
     return `[${parts.join(',')}]`;
   };
   if (shape.length === 1) return row(0, data.length);
@@ -107,7 +107,7 @@ export function parseCheckpoint(
   if (!isObject(raw.params)) throw new CheckpointError('params must be an object holding Wxh, Whh, Why, bh, by');
   const params = paramsView(H, vocab.size);
   const shapes = paramShapes(H, vocab.size);
-  for (const name of PARAM_NAMES) readTensor(name, raw.params[name], shapes[name]!, params[name]);
+  for (const name of PARAM_NAMES) readTensor(name, raw.params[name], shapes[name], params[name]);
   if (raw.training === undefined) return { vocab, params, raw };
   return { vocab, params, raw, training: decodeTrainingState(raw.training, H, vocab.size) };
 }
@@ -118,7 +118,7 @@ function readTensor(name: ParamName, value: unknown, shape: readonly number[], o
     throw new CheckpointError(`params.${name} ${why} (expected ${want})`);
   };
   const readRow = (row: unknown, offset: number, label: string): void => {
-    const cols = shape[shape.length - 1]!;
+    const cols = shape[shape.length - 1];
     if (!Array.isArray(row) || row.length !== cols) fail(`${label} has the wrong length`);
     for (let j = 0; j < cols; j++) {
       const x = (row as unknown[])[j];

@@ -90,7 +90,7 @@ export function encodeSafetensors(
   let at = 8 + json.length;
   for (const t of tensors) {
     for (let i = 0; i < t.data.length; i++) {
-      const x = t.data[i]!;
+      const x = t.data[i];
       if (!Number.isFinite(x)) throw new CheckpointError(`cannot save ${t.name}: it contains ${x}`);
       view.setFloat64(at, x, true);
       at += 8;
@@ -185,7 +185,7 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsContents {
 
   const tensors = new Map<string, DecodedTensor>();
   for (const s of spans) {
-    const data = new Float64Array((s.end - s.begin) / BYTES_PER[s.dtype]!);
+    const data = new Float64Array((s.end - s.begin) / BYTES_PER[s.dtype]);
     const at = dataStart + s.begin;
     if (s.dtype === 'F64') for (let i = 0; i < data.length; i++) data[i] = view.getFloat64(at + 8 * i, true);
     else for (let i = 0; i < data.length; i++) data[i] = view.getFloat32(at + 4 * i, true);

@@ -67,7 +67,7 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], 
   const byName = new Map(specs.map((s) => [s.name, s]));
   const out = new Map<string, FlagValue>();
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i];
     if (!arg.startsWith('--') || arg === '--') {
       throw new UsageError(`unexpected argument ${JSON.stringify(arg)} (see min-char-rnn ${command} --help)`);
     }
@@ -102,7 +102,7 @@ export function formatHelp(usage: string, description: string, specs: readonly F
   const width = Math.max(...left.map((l) => l.length)) + 2;
   const lines = specs.map((s, i) => {
     const def = s.default !== undefined ? ` (default: ${s.default})` : '';
-    return `${left[i]!.padEnd(width)}${s.help}${def}`;
+    return `${left[i].padEnd(width)}${s.help}${def}`;
   });
   return `usage: ${usage}\n\n${description}\n\noptions:\n${lines.join('\n')}\n`;
 }

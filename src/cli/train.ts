@@ -8,11 +8,11 @@ import { OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES } from '../optimizers/registry.js';
 import type { Evaluation } from '../operators/evaluateEvery.js';
 import { train, type TrainConfig, type TrainedStep } from '../pipeline/train.js';
 import { lossChartSvg } from '../plot/lossChart.js';
-import { formatHelp, parseFlags, UsageError, type FlagSpec, type FlagValue } from './args.js';
+import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args.js';
 import { DEFAULT_CORPUS } from './corpusFile.js';
 import { formatStatus, Meter, startRecord, stdoutOutput, type Output } from './report.js';
 import { optimizerFromFlags } from './optimizerFlags.js';
-import { planTraining, type TrainPlan } from './trainPlan.js';
+import { planTraining, type TrainOptions, type TrainPlan } from './trainPlan.js';
 
 export const TRAIN_FLAGS: readonly FlagSpec[] = [
   { name: 'corpus', kind: 'string', value: 'FILE', help: 'UTF-8 text to train on', default: 'data/default-corpus.txt' },
@@ -83,25 +83,6 @@ export const TRAIN_HELP = formatHelp(
   TRAIN_FLAGS,
 );
 
-/** Parsed `train` flags with defaults applied. */
-export interface TrainOptions {
-  readonly corpus: string;
-  readonly hiddenSize: number | undefined;
-  readonly config: TrainConfig;
-  readonly init: string | undefined;
-  readonly json: boolean;
-  /** Names of the flags given on the command line (to tell a default from a choice when resuming). */
-  readonly given: ReadonlySet<string>;
-  /** The parsed flags themselves. */
-  readonly flags: ReadonlyMap<string, FlagValue>;
-  readonly checkpoint?: string;
-  readonly checkpointEvery?: number;
-  readonly resume?: string;
-  readonly valFraction?: number;
-  readonly evalEvery?: number;
-  readonly keepBest?: string;
-  readonly plot?: string;
-}
 
 export function parseTrainOptions(argv: readonly string[]): TrainOptions | 'help' {
   const f = parseFlags(argv, TRAIN_FLAGS, 'train');

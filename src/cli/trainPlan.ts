@@ -17,10 +17,29 @@ import type { Params } from '../model/params.js';
 import type { Evaluation } from '../operators/evaluateEvery.js';
 import { resolveOptimizerSpec, type OptimizerSpec } from '../optimizers/registry.js';
 import { trainingOptimizerSpec, type ResumeState, type TrainConfig } from '../pipeline/train.js';
-import { UsageError } from './args.js';
+import { UsageError, type FlagValue } from './args.js';
 import { HYPERPARAMETER_FLAGS, optimizerFromFlags } from './optimizerFlags.js';
 import { fingerprintCorpus, readCorpusFile } from './corpusFile.js';
-import type { TrainOptions } from './train.js';
+
+/** Parsed `train` flags with defaults applied. */
+export interface TrainOptions {
+  readonly corpus: string;
+  readonly hiddenSize: number | undefined;
+  readonly config: TrainConfig;
+  readonly init: string | undefined;
+  readonly json: boolean;
+  /** Names of the flags given on the command line (to tell a default from a choice when resuming). */
+  readonly given: ReadonlySet<string>;
+  /** The parsed flags themselves. */
+  readonly flags: ReadonlyMap<string, FlagValue>;
+  readonly checkpoint?: string;
+  readonly checkpointEvery?: number;
+  readonly resume?: string;
+  readonly valFraction?: number;
+  readonly evalEvery?: number;
+  readonly keepBest?: string;
+  readonly plot?: string;
+}
 
 /** Checkpoint and chart cadence when `--checkpoint-every` is not given. */
 export const DEFAULT_CHECKPOINT_EVERY = 1000;

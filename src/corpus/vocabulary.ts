@@ -69,7 +69,7 @@ export function encode(text: string, vocab: Vocabulary): Int32Array {
       ix = vocab.index.get(String.fromCodePoint(cp)) ?? -1;
       i++; // the low half of the surrogate pair
     } else {
-      ix = bmp[cp]!;
+      ix = bmp[cp];
     }
     if (ix < 0) {
       const ch = String.fromCodePoint(cp);
@@ -83,7 +83,7 @@ export function encode(text: string, vocab: Vocabulary): Int32Array {
 /** Maps indices back to text. */
 export function decode(ids: ArrayLike<number>, vocab: Vocabulary): string {
   let out = '';
-  for (let i = 0; i < ids.length; i++) out += vocab.chars[ids[i]!];
+  for (let i = 0; i < ids.length; i++) out += vocab.chars[ids[i]];
   return out;
 }
 

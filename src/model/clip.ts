@@ -5,7 +5,7 @@
 export function clipInPlace(x: Float64Array, limit: number): void {
   const lo = -limit;
   for (let i = 0; i < x.length; i++) {
-    const v = x[i]!;
+    const v = x[i];
     if (v > limit) x[i] = limit;
     else if (v < lo) x[i] = lo;
   }

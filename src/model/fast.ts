@@ -11,7 +11,6 @@ import { clipInPlace } from './clip.js';
 import { checkWindowLength, type Kernel, type Model } from './kernel.js';
 import { parameterCount, paramsView, type Params } from './params.js';
 import { softmaxInPlace } from './reference.js';
-import { adagradUpdate } from '../optimizers/adagrad.js';
 
 /**
  * Where each buffer lives in a fast kernel's memory: offsets counted in f64 elements (i32 elements for
@@ -166,14 +165,14 @@ export function createFastModel(kernel: Kernel, memory: FastMemory, ops: FastOps
     let loss = 0;
     for (let t = 0; t < inputs.length; t++) {
       const hc = L.hs + (t + 1) * H; // h_t; h_{t-1} is the row before
-      ops.hidden(inputs[t]!, hc - H, hc); // h_t = tanh(Wxh x_t + Whh h_{t-1} + bh)
-      for (let i = hc; i < hc + H; i++) f[i] = Math.tanh(f[i]!);
+      ops.hidden(inputs[t], hc - H, hc); // h_t = tanh(Wxh x_t + Whh h_{t-1} + bh)
+      for (let i = hc; i < hc + H; i++) f[i] = Math.tanh(f[i]);
       const y = L.ps + t * V;
       ops.logits(hc, y); // p_t = softmax(Why h_t + by)
       let max = -Infinity;
-      for (let k = y; k < y + V; k++) if (f[k]! > max) max = f[k]!;
+      for (let k = y; k < y + V; k++) if (f[k] > max) max = f[k];
       softmaxInPlace(f, y, V, max);
-      loss += -Math.log(f[y + targets[t]!]!);
+      loss += -Math.log(f[y + targets[t]]);
     }
     return loss;
   };
@@ -200,14 +199,14 @@ export function createFastModel(kernel: Kernel, memory: FastMemory, ops: FastOps
       f.set(h, L.sampleH);
       ops.hidden(ix, L.sampleH, L.sampleHnext);
       for (let i = 0; i < H; i++) {
-        const v = Math.tanh(f[L.sampleHnext + i]!);
+        const v = Math.tanh(f[L.sampleHnext + i]);
         f[L.sampleHnext + i] = v;
         h[i] = v;
       }
       ops.logits(L.sampleHnext, L.sampleY);
       let max = -Infinity;
       for (let k = 0; k < V; k++) {
-        const y = f[L.sampleY + k]! / temperature;
+        const y = f[L.sampleY + k] / temperature;
         probs[k] = y;
         if (y > max) max = y;
       }
@@ -222,11 +221,9 @@ export function createFastModel(kernel: Kernel, memory: FastMemory, ops: FastOps
     ...(adagrad && {
       adagradUpdate(param: Float64Array, grad: Float64Array, mem: Float64Array, learningRate: number, epsilon: number) {
         const n = param.length;
-        if (grad.length === n && mem.length === n && own(param) && own(grad) && own(mem)) {
-          adagrad(offsetIn(f, param), offsetIn(f, grad), offsetIn(f, mem), n, learningRate, epsilon);
-        } else {
-          adagradUpdate(param, grad, mem, learningRate, epsilon);
-        }
+        if (grad.length !== n || mem.length !== n || !own(param) || !own(grad) || !own(mem)) return false;
+        adagrad(offsetIn(f, param), offsetIn(f, grad), offsetIn(f, mem), n, learningRate, epsilon);
+        return true;
       },
     }),
     ...(clip && {

@@ -32,7 +32,7 @@ export interface GenerateConfig {
 
 /** The prime used when none is given: a newline when the vocabulary has one, else its first character. */
 export function defaultPrime(vocab: Vocabulary): string {
-  return vocab.index.has('\n') ? '\n' : vocab.chars[0]!;
+  return vocab.index.has('\n') ? '\n' : vocab.chars[0];
 }
 
 /**
@@ -45,13 +45,13 @@ export function drawTopK(probs: Float64Array, k: number, u: number, order?: Int3
   if (k >= V) return drawIndex(probs, u);
   const idx = order ?? new Int32Array(V);
   for (let i = 0; i < V; i++) idx[i] = i;
-  idx.sort((a, b) => probs[b]! - probs[a]! || a - b);
-  const threshold = probs[idx[k - 1]!]!;
+  idx.sort((a, b) => probs[b] - probs[a] || a - b);
+  const threshold = probs[idx[k - 1]];
   // Keep entries above the k-th value, and entries equal to it up to k in all.
   let total = 0;
   let kept = 0;
   for (let i = 0; i < V; i++) {
-    const p = probs[i]!;
+    const p = probs[i];
     if (p > threshold) {
       total += p;
       kept++;
@@ -66,10 +66,10 @@ export function drawTopK(probs: Float64Array, k: number, u: number, order?: Int3
   }
   const target = u * total;
   let cumulative = 0;
-  let last = idx[0]!;
+  let last = idx[0];
   ties = k - kept;
   for (let i = 0; i < V; i++) {
-    const p = probs[i]!;
+    const p = probs[i];
     let take = p > threshold;
     if (!take && p === threshold && ties > 0) {
       take = true;
@@ -138,7 +138,7 @@ export function generate(
   } catch (e) {
     if (e instanceof CorpusError) {
       const position = [...prime].findIndex((ch) => !vocab.index.has(ch));
-      const ch = [...prime][position]!;
+      const ch = [...prime][position];
       throw new CorpusError(`prime character ${showChar(ch)} at position ${position} is not in the vocabulary`);
     }
     throw e;
@@ -158,7 +158,7 @@ export function generate(
       m = kernel.createModel(H, V, 1);
       m.params.data.set(params.data);
       // Feeding the prime leaves in `probs` the distribution of the character that follows it.
-      for (let t = 0; t < primeIds.length; t++) m.sampleStep(primeIds[t]!, h, temperature, probs);
+      for (let t = 0; t < primeIds.length; t++) m.sampleStep(primeIds[t], h, temperature, probs);
     } catch (e) {
       subscriber.error(e);
       return undefined;
@@ -175,7 +175,7 @@ export function generate(
           }
           const ix = greedy ? argmax(probs) : topK !== undefined ? drawTopK(probs, topK, random(), order) : drawIndex(probs, random());
           n++;
-          subscriber.next(vocab.chars[ix]!);
+          subscriber.next(vocab.chars[ix]);
           if (n < length && !subscriber.closed) m.sampleStep(ix, h, temperature, probs);
           if (now() >= deadline) {
             if (!subscriber.closed) cancel = scheduleMacrotask(runSlice);

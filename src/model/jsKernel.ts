@@ -27,11 +27,11 @@ export function matvec(f: Float64Array, W: number, x: number, out: number, rows:
     let a2 = 0;
     let a3 = 0;
     for (let j = 0; j < cols; j++) {
-      const xj = f[x + j]!;
-      a0 += f[w0 + j]! * xj;
-      a1 += f[w1 + j]! * xj;
-      a2 += f[w2 + j]! * xj;
-      a3 += f[w3 + j]! * xj;
+      const xj = f[x + j];
+      a0 += f[w0 + j] * xj;
+      a1 += f[w1 + j] * xj;
+      a2 += f[w2 + j] * xj;
+      a3 += f[w3 + j] * xj;
     }
     f[out + r] = a0;
     f[out + r + 1] = a1;
@@ -41,7 +41,7 @@ export function matvec(f: Float64Array, W: number, x: number, out: number, rows:
   for (; r < rows; r++) {
     const w = W + r * cols;
     let a = 0;
-    for (let j = 0; j < cols; j++) a += f[w + j]! * f[x + j]!;
+    for (let j = 0; j < cols; j++) a += f[w + j] * f[x + j];
     f[out + r] = a;
   }
 }
@@ -57,18 +57,18 @@ export function addRowsT(f: Float64Array, W: number, d: number, out: number, row
     const w1 = w0 + cols;
     const w2 = w1 + cols;
     const w3 = w2 + cols;
-    const d0 = f[d + r]!;
-    const d1 = f[d + r + 1]!;
-    const d2 = f[d + r + 2]!;
-    const d3 = f[d + r + 3]!;
+    const d0 = f[d + r];
+    const d1 = f[d + r + 1];
+    const d2 = f[d + r + 2];
+    const d3 = f[d + r + 3];
     for (let j = 0; j < cols; j++) {
-      f[out + j] = f[out + j]! + d0 * f[w0 + j]! + d1 * f[w1 + j]! + d2 * f[w2 + j]! + d3 * f[w3 + j]!;
+      f[out + j] = f[out + j] + d0 * f[w0 + j] + d1 * f[w1 + j] + d2 * f[w2 + j] + d3 * f[w3 + j];
     }
   }
   for (; r < rows; r++) {
     const w = W + r * cols;
-    const dr = f[d + r]!;
-    for (let j = 0; j < cols; j++) f[out + j] = f[out + j]! + dr * f[w + j]!;
+    const dr = f[d + r];
+    for (let j = 0; j < cols; j++) f[out + j] = f[out + j] + dr * f[w + j];
   }
 }
 
@@ -85,13 +85,13 @@ export function gemmTN(f: Float64Array, A: number, B: number, C: number, M: numb
       let c00 = 0, c01 = 0, c02 = 0, c03 = 0; // C[m, n..n+4)
       let c10 = 0, c11 = 0, c12 = 0, c13 = 0; // C[m+1, n..n+4)
       for (let t = T - 1; t >= 0; t--) {
-        const a0 = f[A + t * M + m]!;
-        const a1 = f[A + t * M + m + 1]!;
+        const a0 = f[A + t * M + m];
+        const a1 = f[A + t * M + m + 1];
         const b = B + t * N + n;
-        const b0 = f[b]!;
-        const b1 = f[b + 1]!;
-        const b2 = f[b + 2]!;
-        const b3 = f[b + 3]!;
+        const b0 = f[b];
+        const b1 = f[b + 1];
+        const b2 = f[b + 2];
+        const b3 = f[b + 3];
         c00 += a0 * b0;
         c01 += a0 * b1;
         c02 += a0 * b2;
@@ -116,7 +116,7 @@ export function gemmTN(f: Float64Array, A: number, B: number, C: number, M: numb
   for (let m = 0; m < M; m++) {
     for (let n = m < M2 ? N4 : 0; n < N; n++) {
       let s = 0;
-      for (let t = T - 1; t >= 0; t--) s += f[A + t * M + m]! * f[B + t * N + n]!;
+      for (let t = T - 1; t >= 0; t--) s += f[A + t * M + m] * f[B + t * N + n];
       f[C + m * N + n] = s;
     }
   }
@@ -138,11 +138,11 @@ export function jsOps(memory: FastMemory): FastOps {
   return {
     hidden(ix, hp, hc) {
       matvec(f, Whh, hp, hc, H, H);
-      for (let i = 0; i < H; i++) f[hc + i] = f[Wxh + i * V + ix]! + f[hc + i]! + f[bh + i]!;
+      for (let i = 0; i < H; i++) f[hc + i] = f[Wxh + i * V + ix] + f[hc + i] + f[bh + i];
     },
     logits(h, y) {
       matvec(f, Why, h, y, V, H);
-      for (let k = 0; k < V; k++) f[y + k] = f[y + k]! + f[by + k]!;
+      for (let k = 0; k < V; k++) f[y + k] = f[y + k] + f[by + k];
     },
     backward(T) {
       // dWxh, dbh, dby and dhnext accumulate from zero; gemmTN writes dWhy and dWhh whole.
@@ -153,8 +153,8 @@ export function jsOps(memory: FastMemory): FastOps {
       // dy_t = p_t − onehot(target_t), in place over ps; dby += dy_t
       for (let t = T - 1; t >= 0; t--) {
         const dy = ps + t * V;
-        f[dy + ints[L.targets + t]!] = f[dy + ints[L.targets + t]!]! - 1;
-        for (let k = 0; k < V; k++) g.by[k] = g.by[k]! + f[dy + k]!;
+        f[dy + ints[L.targets + t]] = f[dy + ints[L.targets + t]] - 1;
+        for (let k = 0; k < V; k++) g.by[k] = g.by[k] + f[dy + k];
       }
       gemmTN(f, ps, hs + H, dWhy, V, H, T); // dWhy = Σ_t dy_t h_tᵀ: (V, H) = DYᵀ (V, T) · HS[1..T] (T, H)
       for (let t = T - 1; t >= 0; t--) {
@@ -162,13 +162,13 @@ export function jsOps(memory: FastMemory): FastOps {
         const dr = dhraw + t * H; // (H) this step's dhraw
         f.fill(0, dh, dh + H);
         addRowsT(f, Why, ps + t * V, dh, V, H); // dh = Whyᵀ dy (+ dhnext below)
-        const x = ints[L.inputs + t]!;
+        const x = ints[L.inputs + t];
         for (let i = 0; i < H; i++) {
-          const h = f[hc + i]!;
-          const d = (1 - h * h) * (f[dh + i]! + f[dhnext + i]!); // back through tanh
+          const h = f[hc + i];
+          const d = (1 - h * h) * (f[dh + i] + f[dhnext + i]); // back through tanh
           f[dr + i] = d;
-          g.bh[i] = g.bh[i]! + d; // dbh += dhraw
-          g.Wxh[i * V + x] = g.Wxh[i * V + x]! + d; // dWxh += dhraw x_tᵀ: column x_t
+          g.bh[i] = g.bh[i] + d; // dbh += dhraw
+          g.Wxh[i * V + x] = g.Wxh[i * V + x] + d; // dWxh += dhraw x_tᵀ: column x_t
         }
         f.fill(0, dhnext, dhnext + H);
         addRowsT(f, Whh, dr, dhnext, H, H); // dhnext = Whhᵀ dhraw

@@ -47,8 +47,8 @@ export interface Model {
   /**
    * Optional: this kernel's own `adagradUpdate` (same arguments, same numbers bit for bit: Adagrad is
    * element-wise, so a faster loop has no excuse to differ). The adagrad operator uses it when present.
-   * It is fast on the model's own buffers (`params.data`, `grads.data`, `allocate`d ones) and falls
-   * back to the plain loop for any other.
+   * It works on the model's own buffers (`params.data`, `grads.data`, `allocate`d ones) and returns
+   * false, touching nothing, for any other: the caller then runs the plain loop.
    */
   adagradUpdate?(
     param: Float64Array,
@@ -56,7 +56,7 @@ export interface Model {
     mem: Float64Array,
     learningRate: number,
     epsilon: number,
-  ): void;
+  ): boolean;
   /**
    * Optional: this kernel's own `clipInPlace` (same numbers bit for bit), used by the lossFun operator
    * when present; fast on the model's own buffers, the plain loop for any other.

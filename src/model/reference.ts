@@ -41,9 +41,9 @@ export function rnnStep(
   const { hiddenSize: H, vocabSize: V, Wxh, Whh, bh } = p;
   for (let i = 0; i < H; i++) {
     let a = 0;
-    for (let j = 0; j < H; j++) a += Whh[i * H + j]! * hpBuf[hpOff + j]!;
+    for (let j = 0; j < H; j++) a += Whh[i * H + j] * hpBuf[hpOff + j];
     // Same association as the classic (Wxh@x + Whh@h) + bh.
-    hcBuf[hcOff + i] = Math.tanh(Wxh[i * V + ix]! + a + bh[i]!);
+    hcBuf[hcOff + i] = Math.tanh(Wxh[i * V + ix] + a + bh[i]);
   }
 }
 
@@ -63,8 +63,8 @@ export function outputProbs(
   let max = -Infinity;
   for (let k = 0; k < V; k++) {
     let a = 0;
-    for (let j = 0; j < H; j++) a += Why[k * H + j]! * hBuf[hOff + j]!;
-    const y = (a + by[k]!) / temperature;
+    for (let j = 0; j < H; j++) a += Why[k * H + j] * hBuf[hOff + j];
+    const y = (a + by[k]) / temperature;
     out[outOff + k] = y;
     if (y > max) max = y;
   }
@@ -75,11 +75,11 @@ export function outputProbs(
 export function softmaxInPlace(x: Float64Array, off: number, n: number, max: number): void {
   let sum = 0;
   for (let k = 0; k < n; k++) {
-    const e = Math.exp(x[off + k]! - max);
+    const e = Math.exp(x[off + k] - max);
     x[off + k] = e;
     sum += e;
   }
-  for (let k = 0; k < n; k++) x[off + k] = x[off + k]! / sum;
+  for (let k = 0; k < n; k++) x[off + k] = x[off + k] / sum;
 }
 
 /** Forward pass over a window: fills `hs` rows 1..T and `s.ps`; returns Σ_t −ln p_t[targets_t]. */
@@ -93,9 +93,9 @@ export function forward(
   const { hiddenSize: H, vocabSize: V } = p;
   let loss = 0;
   for (let t = 0; t < inputs.length; t++) {
-    rnnStep(p, inputs[t]!, hs, t * H, hs, (t + 1) * H); // h_t = tanh(Wxh x_t + Whh h_{t-1} + bh)
+    rnnStep(p, inputs[t], hs, t * H, hs, (t + 1) * H); // h_t = tanh(Wxh x_t + Whh h_{t-1} + bh)
     outputProbs(p, hs, (t + 1) * H, 1, s.ps, t * V); // p_t = softmax(Why h_t + by)
-    loss += -Math.log(s.ps[t * V + targets[t]!]!);
+    loss += -Math.log(s.ps[t * V + targets[t]]);
   }
   return loss;
 }
@@ -120,30 +120,30 @@ export function backward(
     const hc = (t + 1) * H; // h_t
     const hp = t * H; // h_{t-1}
     // dy = p_t − onehot(target): the gradient of −ln p[target] through the softmax.
-    for (let k = 0; k < V; k++) dy[k] = ps[t * V + k]!;
-    dy[targets[t]!] = dy[targets[t]!]! - 1;
+    for (let k = 0; k < V; k++) dy[k] = ps[t * V + k];
+    dy[targets[t]] = dy[targets[t]] - 1;
     for (let k = 0; k < V; k++) {
-      for (let j = 0; j < H; j++) g.Why[k * H + j] = g.Why[k * H + j]! + dy[k]! * hs[hc + j]!; // dWhy += dy h^T
-      g.by[k] = g.by[k]! + dy[k]!; // dby += dy
+      for (let j = 0; j < H; j++) g.Why[k * H + j] = g.Why[k * H + j] + dy[k] * hs[hc + j]; // dWhy += dy h^T
+      g.by[k] = g.by[k] + dy[k]; // dby += dy
     }
     for (let j = 0; j < H; j++) {
       let a = 0;
-      for (let k = 0; k < V; k++) a += Why[k * H + j]! * dy[k]!;
-      dh[j] = a + dhnext[j]!; // dh = Why^T dy + dhnext
+      for (let k = 0; k < V; k++) a += Why[k * H + j] * dy[k];
+      dh[j] = a + dhnext[j]; // dh = Why^T dy + dhnext
     }
     for (let i = 0; i < H; i++) {
-      const h = hs[hc + i]!;
-      dhraw[i] = (1 - h * h) * dh[i]!; // back through tanh
+      const h = hs[hc + i];
+      dhraw[i] = (1 - h * h) * dh[i]; // back through tanh
     }
-    const x = inputs[t]!;
+    const x = inputs[t];
     for (let i = 0; i < H; i++) {
-      g.bh[i] = g.bh[i]! + dhraw[i]!; // dbh += dhraw
-      g.Wxh[i * V + x] = g.Wxh[i * V + x]! + dhraw[i]!; // dWxh += dhraw x^T
-      for (let j = 0; j < H; j++) g.Whh[i * H + j] = g.Whh[i * H + j]! + dhraw[i]! * hs[hp + j]!; // dWhh += dhraw h_{t-1}^T
+      g.bh[i] = g.bh[i] + dhraw[i]; // dbh += dhraw
+      g.Wxh[i * V + x] = g.Wxh[i * V + x] + dhraw[i]; // dWxh += dhraw x^T
+      for (let j = 0; j < H; j++) g.Whh[i * H + j] = g.Whh[i * H + j] + dhraw[i] * hs[hp + j]; // dWhh += dhraw h_{t-1}^T
     }
     for (let j = 0; j < H; j++) {
       let a = 0;
-      for (let i = 0; i < H; i++) a += Whh[i * H + j]! * dhraw[i]!;
+      for (let i = 0; i < H; i++) a += Whh[i * H + j] * dhraw[i];
       dhnext[j] = a; // dhnext = Whh^T dhraw
     }
   }

@@ -8,7 +8,7 @@ export function drawIndex(probs: Float64Array, u: number): number {
   let cumulative = 0;
   let last = 0;
   for (let k = 0; k < probs.length; k++) {
-    const pk = probs[k]!;
+    const pk = probs[k];
     if (pk > 0) last = k;
     cumulative += pk;
     if (u < cumulative) return k;
@@ -19,7 +19,7 @@ export function drawIndex(probs: Float64Array, u: number): number {
 /** Index of the largest probability (the first one on ties). */
 export function argmax(probs: Float64Array): number {
   let best = 0;
-  for (let k = 1; k < probs.length; k++) if (probs[k]! > probs[best]!) best = k;
+  for (let k = 1; k < probs.length; k++) if (probs[k] > probs[best]) best = k;
   return best;
 }
 

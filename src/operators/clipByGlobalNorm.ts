@@ -5,7 +5,7 @@ import type { TrainingStep } from './step.js';
 /** The Euclidean norm of all elements of `x` together: √Σ x_i². */
 export function globalNorm(x: Float64Array): number {
   let sum = 0;
-  for (let i = 0; i < x.length; i++) sum += x[i]! * x[i]!;
+  for (let i = 0; i < x.length; i++) sum += x[i] * x[i];
   return Math.sqrt(sum);
 }
 
@@ -36,7 +36,7 @@ export function clipByGlobalNorm<S extends TrainingStep>(maxNorm: number): Opera
     const norm = globalNorm(g);
     if (norm > maxNorm) {
       const scale = maxNorm / norm;
-      for (let i = 0; i < g.length; i++) g[i] = g[i]! * scale;
+      for (let i = 0; i < g.length; i++) g[i] = g[i] * scale;
     }
     return step;
   });

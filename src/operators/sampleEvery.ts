@@ -76,7 +76,7 @@ export function sampleEvery<S extends TrainingStep>(
         map((step): S & SampledStep => {
           if (every === 0 || step.iteration % every !== 0) return extend(step, { sampleRandomState });
           const h = step.hprev.slice(); // sampling must not disturb the training state
-          const ids = sampleIndices(step.model, h, step.inputs[0]!, length, temperature, random);
+          const ids = sampleIndices(step.model, h, step.inputs[0], length, temperature, random);
           const sample: Sample = { iteration: step.iteration, text: decode(ids, vocab) };
           return extend(step, { sample, sampleRandomState });
         }),

@@ -22,10 +22,10 @@ export function adagradUpdate(
 ): void {
   const n = param.length;
   for (let i = 0; i < n; i++) {
-    const g = grad[i]!;
-    const m = mem[i]! + g * g;
+    const g = grad[i];
+    const m = mem[i] + g * g;
     mem[i] = m;
-    param[i] = param[i]! + (-learningRate * g) / Math.sqrt(m + epsilon);
+    param[i] = param[i] + (-learningRate * g) / Math.sqrt(m + epsilon);
   }
 }
 
@@ -37,9 +37,10 @@ const ADAGRAD: OptimizerDefinition<'epsilon'> = {
     epsilon: { default: 1e-8, range: 'positive' },
   },
   update(params, grads, { memory }, { learningRate, epsilon }, _t, model) {
-    // The kernel's own update when it has one: the same numbers bit for bit, faster on its buffers.
-    if (model.adagradUpdate) model.adagradUpdate(params, grads, memory!, learningRate, epsilon);
-    else adagradUpdate(params, grads, memory!, learningRate, epsilon);
+    // The kernel's own update when it has one and owns the buffers: the same numbers bit for bit, faster.
+    if (!model.adagradUpdate?.(params, grads, memory!, learningRate, epsilon)) {
+      adagradUpdate(params, grads, memory!, learningRate, epsilon);
+    }
   },
 };
 

@@ -33,14 +33,14 @@ export function adamUpdate(
   const correction1 = 1 - beta1 ** t;
   const correction2 = 1 - beta2 ** t;
   for (let i = 0; i < param.length; i++) {
-    const g = grad[i]!;
-    const mi = beta1 * m[i]! + (1 - beta1) * g;
-    const vi = beta2 * v[i]! + (1 - beta2) * g * g;
+    const g = grad[i];
+    const mi = beta1 * m[i] + (1 - beta1) * g;
+    const vi = beta2 * v[i] + (1 - beta2) * g * g;
     m[i] = mi;
     v[i] = vi;
     const mHat = mi / correction1;
     const vHat = vi / correction2;
-    const p = param[i]!;
+    const p = param[i];
     param[i] = p - learningRate * (mHat / (Math.sqrt(vHat) + epsilon) + weightDecay * p);
   }
 }

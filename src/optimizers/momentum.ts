@@ -20,9 +20,9 @@ export function momentumUpdate(
   momentum: number,
 ): void {
   for (let i = 0; i < param.length; i++) {
-    const v = momentum * velocity[i]! + grad[i]!;
+    const v = momentum * velocity[i] + grad[i];
     velocity[i] = v;
-    param[i] = param[i]! - learningRate * v;
+    param[i] = param[i] - learningRate * v;
   }
 }
 
@@ -38,10 +38,10 @@ export function nesterovUpdate(
   momentum: number,
 ): void {
   for (let i = 0; i < param.length; i++) {
-    const g = grad[i]!;
-    const v = momentum * velocity[i]! + g;
+    const g = grad[i];
+    const v = momentum * velocity[i] + g;
     velocity[i] = v;
-    param[i] = param[i]! - learningRate * (g + momentum * v);
+    param[i] = param[i] - learningRate * (g + momentum * v);
   }
 }
 

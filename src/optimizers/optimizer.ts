@@ -18,6 +18,7 @@
 //    `state` option (or to `createOptimizer(spec, state)`) continues exactly where it left off.
 import type { Observable } from 'rxjs';
 import type { TrainingStep } from '../operators/step.js';
+import type { ScheduleSpec } from './schedules.js';
 
 /**
  * An optimizer's state as it travels with each step, for checkpoints and inspection.
@@ -97,4 +98,32 @@ export function initialSlot(step: TrainingStep, name: string, saved: OptimizerSt
     slot.set(from);
   }
   return slot;
+}
+
+/**
+ * An optimizer named with its hyperparameters and schedule: plain JSON, so a checkpoint can record it
+ * and {@link createOptimizer} can rebuild the same stage on resume. Omitted hyperparameters take the
+ * optimizer's defaults (`OPTIMIZER_DEFAULTS`); a hyperparameter the optimizer does not have is an
+ * error.
+ */
+export interface OptimizerSpec {
+  /** One of `OPTIMIZER_NAMES`. */
+  readonly name: string;
+  /** Base step size (multiplied by `schedule`). All optimizers. */
+  readonly learningRate?: number;
+  /** μ: momentum, nesterov. */
+  readonly momentum?: number;
+  /** Momentum only: `true` is the same as `name: 'nesterov'`. */
+  readonly nesterov?: boolean;
+  /** ρ: rmsprop. */
+  readonly decay?: number;
+  /** β1, β2: adam, adamw. */
+  readonly beta1?: number;
+  readonly beta2?: number;
+  /** ε: adagrad, rmsprop, adam, adamw. */
+  readonly epsilon?: number;
+  /** λ: adamw. */
+  readonly weightDecay?: number;
+  /** Learning-rate multiplier by iteration. All optimizers. Default: none. */
+  readonly schedule?: ScheduleSpec;
 }

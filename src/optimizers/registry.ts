@@ -4,43 +4,16 @@ import { adagrad } from './adagrad.js';
 import { adam } from './adam.js';
 import { adamw } from './adamw.js';
 import { momentum } from './momentum.js';
-import type { OptimizerState } from './optimizer.js';
+import type { OptimizerSpec, OptimizerState } from './optimizer.js';
 import { rmsprop } from './rmsprop.js';
-import type { ScheduleSpec } from './schedules.js';
 import { sgd } from './sgd.js';
 import type { OptimizerOperator } from './stage.js';
+
+export type { OptimizerSpec } from './optimizer.js';
 
 /** Names {@link createOptimizer} knows. */
 export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam', 'adamw', 'adagrad'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
-
-/**
- * An optimizer named with its hyperparameters and schedule: plain JSON, so a checkpoint can record it
- * and {@link createOptimizer} can rebuild the same stage on resume. Omitted hyperparameters take the
- * optimizer's defaults ({@link OPTIMIZER_DEFAULTS}); a hyperparameter the optimizer does not have is an
- * error.
- */
-export interface OptimizerSpec {
-  /** One of {@link OPTIMIZER_NAMES}. */
-  readonly name: string;
-  /** Base step size (multiplied by `schedule`). All optimizers. */
-  readonly learningRate?: number;
-  /** μ: momentum, nesterov. */
-  readonly momentum?: number;
-  /** Momentum only: `true` is the same as `name: 'nesterov'`. */
-  readonly nesterov?: boolean;
-  /** ρ: rmsprop. */
-  readonly decay?: number;
-  /** β1, β2: adam, adamw. */
-  readonly beta1?: number;
-  readonly beta2?: number;
-  /** ε: adagrad, rmsprop, adam, adamw. */
-  readonly epsilon?: number;
-  /** λ: adamw. */
-  readonly weightDecay?: number;
-  /** Learning-rate multiplier by iteration. All optimizers. Default: none. */
-  readonly schedule?: ScheduleSpec;
-}
 
 /** The hyperparameters an optimizer's operator reports in its spec, without the name. */
 function defaultsOf(operator: OptimizerOperator): Readonly<Record<string, number>> {

@@ -21,10 +21,10 @@ export function rmspropUpdate(
   epsilon: number,
 ): void {
   for (let i = 0; i < param.length; i++) {
-    const g = grad[i]!;
-    const s = decay * meanSquare[i]! + (1 - decay) * g * g;
+    const g = grad[i];
+    const s = decay * meanSquare[i] + (1 - decay) * g * g;
     meanSquare[i] = s;
-    param[i] = param[i]! - (learningRate * g) / (Math.sqrt(s) + epsilon);
+    param[i] = param[i] - (learningRate * g) / (Math.sqrt(s) + epsilon);
   }
 }
 

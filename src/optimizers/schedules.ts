@@ -175,11 +175,11 @@ export function parseSchedule(text: string): Schedule {
     for (const part of body.split(',')) {
       const m = /^\s*([a-z]+)\s*=\s*([^=\s]+)\s*$/i.exec(part);
       const x = m ? Number(m[2]) : NaN;
-      if (!m || m[2]!.trim() === '' || !Number.isFinite(x)) {
+      if (!m || m[2].trim() === '' || !Number.isFinite(x)) {
         throw new ConfigError('schedule', text, `KIND:key=number,... (bad part ${JSON.stringify(part)})`);
       }
-      if (m[1]! in values) throw new ConfigError('schedule', text, `each key once (${m[1]} repeats)`);
-      values[m[1]!] = x;
+      if (m[1] in values) throw new ConfigError('schedule', text, `each key once (${m[1]} repeats)`);
+      values[m[1]] = x;
     }
   }
   const known = ['constant', 'step', 'exp', 'cosine'];

@@ -9,7 +9,7 @@ export interface SgdConfig extends OptimizerOptions {
 
 /** Plain gradient descent in place: `param −= lr · g`. */
 export function sgdUpdate(param: Float64Array, grad: Float64Array, learningRate: number): void {
-  for (let i = 0; i < param.length; i++) param[i] = param[i]! - learningRate * grad[i]!;
+  for (let i = 0; i < param.length; i++) param[i] = param[i] - learningRate * grad[i];
 }
 
 const SGD: OptimizerDefinition<never> = {

@@ -1,9 +1,8 @@
 import { isObservable, map, Observable, type OperatorFunction } from 'rxjs';
 import { ConfigError } from '../errors.js';
 import type { TrainingStep } from '../operators/step.js';
-import { initialSlot, type Hyperparameter, type OptimizedStep, type OptimizerState } from './optimizer.js';
+import { initialSlot, type Hyperparameter, type OptimizedStep, type OptimizerSpec, type OptimizerState } from './optimizer.js';
 import { createSchedule, type Schedule, type ScheduleSpec } from './schedules.js';
-import type { OptimizerSpec } from './registry.js';
 import type { Model } from '../model/kernel.js';
 import { extend } from '../util/extend.js';
 

@@ -81,7 +81,7 @@ export function lineChartSvg(series: readonly Series[], config?: LineChartConfig
   // Curves, clipped to the plot area.
   out.push(`<clipPath id="plot"><rect x="${margin.left}" y="${margin.top}" width="${plotW}" height="${plotH}"/></clipPath>`);
   series.forEach((s, i) => {
-    const color = s.color ?? PALETTE[i % PALETTE.length]!;
+    const color = s.color ?? PALETTE[i % PALETTE.length];
     const d: string[] = [];
     let pen = 'M';
     for (const [x, y] of s.points) {
@@ -101,7 +101,7 @@ export function lineChartSvg(series: readonly Series[], config?: LineChartConfig
   // Legend.
   const lx = margin.left + plotW + 16;
   series.forEach((s, i) => {
-    const color = s.color ?? PALETTE[i % PALETTE.length]!;
+    const color = s.color ?? PALETTE[i % PALETTE.length];
     const y = margin.top + 10 + i * 20;
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
     out.push(`<line x1="${lx}" x2="${lx + 22}" y1="${y}" y2="${y}" stroke="${color}" stroke-width="2.5"${dash}/>`);

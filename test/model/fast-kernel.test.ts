@@ -208,18 +208,18 @@ describe('wasm kernel: Adagrad and clipping', function () {
     expect(Object.is(params[0], wantP[0])).to.equal(true);
   });
 
-  it('adagradUpdate falls back to the plain loop for buffers it does not own', () => {
+  it('adagradUpdate declines buffers it does not own, touching nothing, so the caller runs the plain loop', () => {
     const { model } = setUp(wasmKernel, { H: 3, V: 5, T: 2 }, 'foreign');
     const n = model.params.data.length;
     const param = awkward(n, 'fp');
     const grad = awkward(n, 'fg');
     const mem = new Float64Array(n);
-    const wantP = param.slice();
-    const wantM = mem.slice();
-    adagradUpdate(wantP, grad, wantM, 0.05, 1e-6);
-    model.adagradUpdate!(param, grad, mem, 0.05, 1e-6);
-    expect(param).to.deep.equal(wantP);
-    expect(mem).to.deep.equal(wantM);
+    const before = param.slice();
+    expect(model.adagradUpdate!(param, grad, mem, 0.05, 1e-6)).to.equal(false);
+    expect(param).to.deep.equal(before);
+    expect(mem).to.deep.equal(new Float64Array(n));
+    // Its own buffers it takes.
+    expect(model.adagradUpdate!(model.params.data, model.grads.data, model.allocate(n), 0.05, 1e-6)).to.equal(true);
   });
 
   it('clipInPlace matches the plain loop bit for bit (NaN stays NaN, −0 stays −0)', () => {
