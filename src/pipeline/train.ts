@@ -108,7 +108,6 @@ export type ResolvedTrainConfig = Required<
     TrainConfig,
     | 'hiddenSize'
     | 'seqLength'
-    | 'learningRate'
     | 'seed'
     | 'iterations'
     | 'sampleEvery'
@@ -118,7 +117,7 @@ export type ResolvedTrainConfig = Required<
     | 'yieldEveryMs'
   >
 > &
-  Pick<TrainConfig, 'init' | 'kernel' | 'optimizer' | 'resume' | 'validation'> & {
+  Pick<TrainConfig, 'learningRate' | 'init' | 'kernel' | 'optimizer' | 'resume' | 'validation'> & {
     /** The elementwise clip limit, or null when off. */
     readonly clip: number | null;
     /** The global-norm clip, or null when off. */
@@ -130,7 +129,6 @@ export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
   const {
     hiddenSize = 100,
     seqLength = 25,
-    learningRate = 0.1,
     seed = 1,
     iterations = Infinity,
     sampleEvery = 100,
@@ -144,7 +142,7 @@ export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
   } = config ?? {};
   requireInteger('hiddenSize', hiddenSize);
   requireInteger('seqLength', seqLength);
-  requirePositive('learningRate', learningRate);
+  if (rest.learningRate !== undefined) requirePositive('learningRate', rest.learningRate);
   if (iterations !== Infinity) requireInteger('iterations', iterations, 0);
   requireInteger('sampleEvery', sampleEvery, 0);
   requireInteger('sampleLength', sampleLength);
@@ -156,7 +154,6 @@ export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
   return {
     hiddenSize,
     seqLength,
-    learningRate,
     seed,
     iterations,
     sampleEvery,
