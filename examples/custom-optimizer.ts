@@ -52,3 +52,13 @@ const report = (label: string) =>
 const corpus = createCorpus(text);
 await lastValueFrom(trainingSteps(corpus, { iterations, sampleEvery: 0, optimizer: lion() }).pipe(report('lion')));
 await lastValueFrom(trainingSteps(corpus, { iterations, sampleEvery: 0 }).pipe(report('adagrad')));
+
+// Output (default seed, 2000 iterations): Lion at its default rate learns, but slower than Adagrad here.
+// lion     iter 500: smooth loss 95.838
+// lion     iter 1000: smooth loss 89.729
+// lion     iter 1500: smooth loss 87.031
+// lion     iter 2000: smooth loss 84.748
+// adagrad  iter 500: smooth loss 96.407
+// adagrad  iter 1000: smooth loss 87.011
+// adagrad  iter 1500: smooth loss 79.204
+// adagrad  iter 2000: smooth loss 73.429

@@ -34,7 +34,7 @@ windows(corpus, { seqLength: 25 })
     },
   });
 
-// Output (default seed; the smooth loss reaches 75 at iteration 1799):
-// iter 0 sample: "EOrCWUjAO\n,wJ\"atyiQLyajssm(..."
-// iter 1000 sample: " cneee. he tr b meknauisdrherahe\n\n\n!kd oimg lontta p bd ts havm bit s uorele,naF"
-// stopped; loss log in loss.csv (last line: 1799,69.38745052546534,74.99911352612982)
+// Output (default seed; the smooth loss reaches 75 at iteration 1865):
+// iter 0 sample: "EOrCWUjAO\n,wJ\"atyiQLyajssm(\"JtM'\niUHOoHHk)NKjpDM:scMhB,SldKRH)a!rgshywdkKC'Xyh.E"
+// iter 1000 sample: " dleeig rg tr e menret tetiroeeb  aare recn pomtsa p ba,lr iatl ant tetnolooisd "
+// stopped; loss log in loss.csv (last line: 1865,63.23529844060081,74.9962055280227)

@@ -18,12 +18,14 @@ run.loss$.subscribe({
 
 run.start();
 
-// Output (numbers depend on the seed; these are for the default seed 1 and 1001 iterations):
+// Output (default seed 1, 1001 iterations):
 // ---- sample at 0
-// ...random characters...
-// ----
-// iter 0, loss: 104.2...
-// iter 100, loss: 103.9...
+// UtoxFW!;PT.fxgA-mR:W.VqA-ojD)UmQcqNyP
 // ...
-// iter 1000, loss: ~85
+// ----
+// iter 0, loss: 103.972
+// iter 100, loss: 103.604
+// iter 200, loss: 102.272
+// ...
+// iter 1000, loss: 86.991
 // done
