@@ -6,7 +6,7 @@
 // under the 4 kB that Chrome allows to compile synchronously on the main thread, which is what lets
 // `createModel` stay synchronous.
 import type { Kernel } from './kernel.js';
-import { createFastModel, fastLayout, fastMemory, offsetIn, type FastOps } from './fast.js';
+import { createFastModel, fastLayout, fastMemory, offsetIn, type FastLayout, type FastOps } from './fast.js';
 import { KERNEL_WASM } from './wasm/kernelBytes.js';
 
 // The parts of the WebAssembly API used here, typed locally: the project compiles against ES2022
@@ -43,6 +43,8 @@ interface KernelExports extends FastOps {
     dhraw: number,
     inputs: number,
     targets: number,
+    gemmA: number,
+    gemmB: number,
   ): void;
   adagrad(param: number, grad: number, mem: number, n: number, learningRate: number, epsilon: number): void;
   clip(x: number, n: number, limit: number): void;
@@ -74,6 +76,32 @@ function kernelModule(api: WasmApi): object {
 const PAGE = 65536;
 
 /**
+ * Scratch space of the wasm kernel only, after the shared layout's buffers: element offsets, 16-byte
+ * aligned, and the new total size in bytes.
+ */
+export interface WasmScratch {
+  /** $gemmTN's panels of its left operand: (maxT · max(H, V)). */
+  readonly gemmA: number;
+  /** $gemmTN's panels of its right operand: (max(maxT, V) · H). */
+  readonly gemmB: number;
+  readonly bytes: number;
+}
+
+/** Lays out the wasm kernel's own scratch after `layout`'s buffers. */
+export function wasmScratch(layout: FastLayout): WasmScratch {
+  const { H, V, maxT } = layout;
+  let end = layout.bytes / 8;
+  const take = (n: number): number => {
+    const at = end;
+    end += n + (n % 2);
+    return at;
+  };
+  const gemmA = take(maxT * Math.max(H, V));
+  const gemmB = take(Math.max(maxT, V) * H);
+  return { gemmA, gemmB, bytes: 8 * end };
+}
+
+/**
  * The WebAssembly SIMD kernel. Each model is its own instance over its own memory, sized once (a
  * memory that grew would detach the parameter views). Forward dot products are summed in two lanes, so
  * numbers differ from the reference kernel's by rounding only; the backward pass, Adagrad and clipping
@@ -87,7 +115,8 @@ export const wasmKernel: Kernel = {
       throw new Error('the wasm kernel needs WebAssembly with SIMD, which this runtime lacks (use the js kernel)');
     }
     const layout = fastLayout(hiddenSize, vocabSize, maxSeqLength);
-    const pages = Math.ceil(layout.bytes / PAGE);
+    const scratch = wasmScratch(layout);
+    const pages = Math.ceil(scratch.bytes / PAGE);
     const wasmMemory = new api.Memory({ initial: pages, maximum: pages });
     const { exports } = new api.Instance(kernelModule(api), { env: { memory: wasmMemory } });
     const ops = exports as KernelExports;
@@ -114,6 +143,8 @@ export const wasmKernel: Kernel = {
       layout.dhraw,
       layout.inputs,
       layout.targets,
+      scratch.gemmA,
+      scratch.gemmB,
     );
     return createFastModel(wasmKernel, memory, {
       hidden: ops.hidden,
