@@ -22,7 +22,7 @@ interface WasmApi {
 }
 
 /** What kernel.wat exports (offsets in f64 elements, i32 elements for inputs and targets). */
-interface KernelExports extends FastOps {
+interface KernelExports {
   init(
     H: number,
     V: number,
@@ -38,14 +38,21 @@ interface KernelExports extends FastOps {
     dby: number,
     hs: number,
     ps: number,
-    dh: number,
     dhnext: number,
     dhraw: number,
     inputs: number,
     targets: number,
     gemmA: number,
     gemmB: number,
+    packedWhh: number,
+    packedWhy: number,
+    tanhScratch: number,
+    tanhConstants: number,
   ): void;
+  hidden(ix: number, hp: number, hc: number): void;
+  logits(h: number, y: number): void;
+  forward(T: number): void;
+  backward(T: number): void;
   adagrad(param: number, grad: number, mem: number, n: number, learningRate: number, epsilon: number): void;
   clip(x: number, n: number, limit: number): void;
 }
@@ -76,18 +83,26 @@ function kernelModule(api: WasmApi): object {
 const PAGE = 65536;
 
 /**
- * Scratch space of the wasm kernel only, after the shared layout's buffers: element offsets, 16-byte
- * aligned, and the new total size in bytes.
+ * The wasm kernel's own buffers, after the shared layout's: element offsets, 16-byte aligned, and the
+ * new total size in bytes.
  */
 export interface WasmScratch {
   /** $gemmTN's panels of its left operand: (maxT · max(H, V)). */
   readonly gemmA: number;
   /** $gemmTN's panels of its right operand: (max(maxT, V) · H). */
   readonly gemmB: number;
+  /** Whh copied into panels of four rows at the start of each window: (H · H). */
+  readonly packedWhh: number;
+  /** Why likewise: (V · H). */
+  readonly packedWhy: number;
+  /** $tanhInPlace's scratch: (5·H + 12). */
+  readonly tanhScratch: number;
+  /** $tanhInPlace's constants: (24). */
+  readonly tanhConstants: number;
   readonly bytes: number;
 }
 
-/** Lays out the wasm kernel's own scratch after `layout`'s buffers. */
+/** Lays out the wasm kernel's own buffers after `layout`'s. */
 export function wasmScratch(layout: FastLayout): WasmScratch {
   const { H, V, maxT } = layout;
   let end = layout.bytes / 8;
@@ -98,7 +113,11 @@ export function wasmScratch(layout: FastLayout): WasmScratch {
   };
   const gemmA = take(maxT * Math.max(H, V));
   const gemmB = take(Math.max(maxT, V) * H);
-  return { gemmA, gemmB, bytes: 8 * end };
+  const packedWhh = take(H * H);
+  const packedWhy = take(V * H);
+  const tanhScratch = take(5 * H + 12);
+  const tanhConstants = take(24);
+  return { gemmA, gemmB, packedWhh, packedWhy, tanhScratch, tanhConstants, bytes: 8 * end };
 }
 
 /**
@@ -138,17 +157,21 @@ export const wasmKernel: Kernel = {
       at(g.by),
       layout.hs,
       layout.ps,
-      layout.dh,
       layout.dhnext,
       layout.dhraw,
       layout.inputs,
       layout.targets,
       scratch.gemmA,
       scratch.gemmB,
+      scratch.packedWhh,
+      scratch.packedWhy,
+      scratch.tanhScratch,
+      scratch.tanhConstants,
     );
     return createFastModel(wasmKernel, memory, {
       hidden: ops.hidden,
       logits: ops.logits,
+      forward: ops.forward,
       backward: ops.backward,
       adagrad: ops.adagrad,
       clip: ops.clip,

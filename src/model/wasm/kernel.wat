@@ -1,17 +1,18 @@
-;; The WebAssembly half of the wasm kernel: the matrix work of min-char-rnn with 128-bit SIMD (f64x2,
-;; two doubles per instruction). Dimension key: H = hiddenSize, V = vocabSize, T = window length.
+;; The WebAssembly half of the wasm kernel: the numerical work of min-char-rnn with 128-bit SIMD
+;; (f64x2, two doubles per instruction). Dimension key: H = hiddenSize, V = vocabSize, T = window length.
 ;;
 ;; `npm run build` assembles this file (scripts/build-wasm.mjs, with wabt) into the byte array that
 ;; src/model/wasmKernel.ts embeds; nothing is read from disk at run time.
 ;;
-;; The host owns the memory and its layout (src/model/fast.ts): it passes offsets counted in f64
-;; elements (i32 elements for inputs and targets), which become byte addresses here. exp, tanh and log
-;; stay with the host's Math between calls: from JavaScript they cost ~8 ns a call against ~20 ns
-;; through a wasm import, and they are then the reference kernel's own functions.
+;; The host owns the memory and its layout (src/model/fast.ts, wasmKernel.ts): it passes offsets
+;; counted in f64 elements (i32 elements for inputs and targets), which become byte addresses here.
+;; The forward pass of a window runs here whole (`forward`), tanh included ($tanhInPlace: fdlibm's
+;; tanh, the one Math.tanh is, vectorized); exp and log stay with the host's Math, in the softmax.
 ;;
-;; Numbers: wasm has no fused multiply-add and no fast-math, so every product and sum is the IEEE one
-;; the reference kernel computes. The only reassociation is in $matvec (the forward pass's dot
-;; products, split over two lanes); the backward pass and the Adagrad update are the reference's
+;; Numbers: wasm has no fused multiply-add and no fast-math, so every product and sum is an IEEE one
+;; the reference kernel also computes. Reassociated: the forward pass's dot products (split over two
+;; lanes, $matvec and $matvecP) and Whyᵀ·dy in the backward pass (summed over k downwards by
+;; $gemmTN); rounding-level differences. Everything else, Adagrad included, is the reference's
 ;; operations in the reference's order, bit for bit.
 (module
   (import "env" "memory" (memory 1))
@@ -30,21 +31,25 @@
   (global $dbh (mut i32) (i32.const 0))     ;; (H)
   (global $dby (mut i32) (i32.const 0))     ;; (V)
   (global $hs (mut i32) (i32.const 0))      ;; (T + 1, H) row 0 = hprev
-  (global $ps (mut i32) (i32.const 0))      ;; (T, V) softmax outputs; backward turns them into dy
-  (global $dh (mut i32) (i32.const 0))      ;; (H)
+  (global $ps (mut i32) (i32.const 0))      ;; (T, V) logits, then softmax outputs; backward turns them into dy
   (global $dhnext (mut i32) (i32.const 0))  ;; (H)
-  (global $dhraw (mut i32) (i32.const 0))   ;; (T, H) every step's dhraw, for dWhh at the end
+  (global $dhraw (mut i32) (i32.const 0))   ;; (T, H) Whyᵀ dy_t, then every step's dhraw, for dWhh at the end
   (global $inputs (mut i32) (i32.const 0))  ;; (T) i32
   (global $targets (mut i32) (i32.const 0)) ;; (T) i32
   (global $gemmA (mut i32) (i32.const 0))   ;; $gemmTN's panels of A: (maxT · max(H, V)) scratch
   (global $gemmB (mut i32) (i32.const 0))   ;; $gemmTN's panels of B: (max(maxT, V) · H) scratch
+  (global $packedWhh (mut i32) (i32.const 0)) ;; Whh in $pack4's panels, for one window: (H · H)
+  (global $packedWhy (mut i32) (i32.const 0)) ;; Why likewise: (V · H)
+  (global $tanhS (mut i32) (i32.const 0))   ;; $tanhInPlace's scratch: (5·H + 12)
+  (global $consts (mut i32) (i32.const 0))  ;; $tanhInPlace's constants: (24), written by $init
 
   (func (export "init")
     (param $H i32) (param $V i32)
     (param $Wxh i32) (param $Whh i32) (param $Why i32) (param $bh i32) (param $by i32)
     (param $dWxh i32) (param $dWhh i32) (param $dWhy i32) (param $dbh i32) (param $dby i32)
-    (param $hs i32) (param $ps i32) (param $dh i32) (param $dhnext i32) (param $dhraw i32)
-    (param $inputs i32) (param $targets i32) (param $gemmA i32) (param $gemmB i32)
+    (param $hs i32) (param $ps i32) (param $dhnext i32) (param $dhraw i32) (param $inputs i32) (param $targets i32)
+    (param $gemmA i32) (param $gemmB i32) (param $packedWhh i32) (param $packedWhy i32) (param $tanhS i32) (param $consts i32)
+    (local $c i32)
     (global.set $H (local.get $H))
     (global.set $V (local.get $V))
     (global.set $Wxh (i32.shl (local.get $Wxh) (i32.const 3)))
@@ -59,13 +64,42 @@
     (global.set $dby (i32.shl (local.get $dby) (i32.const 3)))
     (global.set $hs (i32.shl (local.get $hs) (i32.const 3)))
     (global.set $ps (i32.shl (local.get $ps) (i32.const 3)))
-    (global.set $dh (i32.shl (local.get $dh) (i32.const 3)))
     (global.set $dhnext (i32.shl (local.get $dhnext) (i32.const 3)))
     (global.set $dhraw (i32.shl (local.get $dhraw) (i32.const 3)))
     (global.set $inputs (i32.shl (local.get $inputs) (i32.const 2)))
     (global.set $targets (i32.shl (local.get $targets) (i32.const 2)))
     (global.set $gemmA (i32.shl (local.get $gemmA) (i32.const 3)))
-    (global.set $gemmB (i32.shl (local.get $gemmB) (i32.const 3))))
+    (global.set $gemmB (i32.shl (local.get $gemmB) (i32.const 3)))
+    (global.set $packedWhh (i32.shl (local.get $packedWhh) (i32.const 3)))
+    (global.set $packedWhy (i32.shl (local.get $packedWhy) (i32.const 3)))
+    (global.set $tanhS (i32.shl (local.get $tanhS) (i32.const 3)))
+    (global.set $consts (i32.shl (local.get $consts) (i32.const 3)))
+    ;; $tanhInPlace's constants (fdlibm's tanh and expm1), loaded with v128.load64_splat offset=…
+    (local.set $c (global.get $consts))
+    (f64.store offset=0 (local.get $c) (f64.const 1))
+    (f64.store offset=8 (local.get $c) (f64.const 1.44269504088896338700e+00))   ;; 1/ln2
+    (f64.store offset=16 (local.get $c) (f64.const -0.5))
+    (f64.store offset=24 (local.get $c) (f64.const 0.5))
+    (f64.store offset=32 (local.get $c) (f64.const -1))
+    (i64.store offset=40 (local.get $c) (i64.const 0x3FF0A2B200000000))           ;; |a| from here: k from a/ln2
+    (i64.store offset=48 (local.get $c) (i64.const 0x3FD62E4300000000))           ;; |a| from here: k ≠ 0
+    (f64.store offset=56 (local.get $c) (f64.const 6.93147180369123816490e-01))  ;; ln2_hi
+    (f64.store offset=64 (local.get $c) (f64.const 1.90821492927058770002e-10))  ;; ln2_lo
+    (f64.store offset=72 (local.get $c) (f64.const -3.33333333333331316428e-02)) ;; Q1
+    (f64.store offset=80 (local.get $c) (f64.const 1.58730158725481460165e-03))  ;; Q2
+    (f64.store offset=88 (local.get $c) (f64.const -7.93650757867487942473e-05)) ;; Q3
+    (f64.store offset=96 (local.get $c) (f64.const 4.00821782732936239552e-06))  ;; Q4
+    (f64.store offset=104 (local.get $c) (f64.const -2.01099218183624371326e-07)) ;; Q5
+    (f64.store offset=112 (local.get $c) (f64.const 3))
+    (f64.store offset=120 (local.get $c) (f64.const 6))
+    (f64.store offset=128 (local.get $c) (f64.const 6755399441055744))            ;; 1.5·2^52
+    (i64.store offset=136 (local.get $c) (i64.const 1023))
+    (i64.store offset=144 (local.get $c) (i64.const 20))
+    (i64.store offset=152 (local.get $c) (i64.const 56))
+    (f64.store offset=160 (local.get $c) (f64.const 2))
+    (f64.store offset=168 (local.get $c) (f64.const 22))
+    (i64.store offset=176 (local.get $c) (i64.const 0x8000000000000000))          ;; sign bit
+    (f64.store offset=184 (local.get $c) (f64.const 3.725290298461914e-09)))      ;; 2^−28
 
   ;; out[r] = Σ_j W[r, j] x[j] for r < rows; W (rows, cols) row-major; byte addresses.
   ;; Four rows per pass share each load of x, and each row sums in both lanes of an f64x2 (even j in
@@ -140,65 +174,174 @@
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rowsLeft))))
 
-  ;; out[j] += Σ_r d[r] W[r, j] for j < cols, i.e. out += Wᵀ d; W (rows, cols); byte addresses.
-  ;; A sum of scaled rows taken in row order, so each element gets exactly the reference's sum (no
-  ;; reassociation); four rows per pass load and store each pair of `out` once instead of four times.
-  (func $addRowsT (param $W i32) (param $d i32) (param $out i32) (param $rows i32) (param $cols i32)
-    (local $rowBytes i32) (local $pairBytes i32) (local $r i32) (local $j i32)
-    (local $w0 i32) (local $w1 i32) (local $w2 i32) (local $w3 i32)
-    (local $d0 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128) (local $o v128) (local $po i32)
+  ;; P ← W in panels of four rows for $matvecP and $addRowsTP: panel p holds rows 4p..4p+3, pair by
+  ;; pair, P[p][q][i] = (W[4p+i, 2q], W[4p+i, 2q+1]), so one pointer walks a panel by constant steps.
+  ;; The rows % 4 last rows and the last column of an odd row are not copied (read from W in place).
+  ;; W (rows, cols) row-major; P holds (rows & −4) · (cols & −2) doubles; byte addresses.
+  (func $pack4 (param $W i32) (param $P i32) (param $rows i32) (param $cols i32)
+    (local $rowBytes i32) (local $pairBytes i32) (local $w i32) (local $wEnd i32) (local $j i32)
     (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 3)))
     (local.set $pairBytes (i32.and (local.get $rowBytes) (i32.const -16)))
-    (local.set $w0 (local.get $W))
+    (local.set $wEnd (i32.add (local.get $W) (i32.mul (i32.and (local.get $rows) (i32.const -4)) (local.get $rowBytes))))
+    (local.set $w (local.get $W)) ;; &W[4p, 0]
+    (block $done (loop $panels
+      (br_if $done (i32.ge_u (local.get $w) (local.get $wEnd)))
+      (local.set $j (local.get $w))
+      (block $pairsDone (loop $pairs
+        (br_if $pairsDone (i32.ge_u (local.get $j) (i32.add (local.get $w) (local.get $pairBytes))))
+        (v128.store offset=0 (local.get $P) (v128.load (local.get $j)))
+        (v128.store offset=16 (local.get $P) (v128.load (i32.add (local.get $j) (local.get $rowBytes))))
+        (v128.store offset=32 (local.get $P) (v128.load (i32.add (local.get $j) (i32.shl (local.get $rowBytes) (i32.const 1)))))
+        (v128.store offset=48 (local.get $P) (v128.load (i32.add (local.get $j) (i32.mul (local.get $rowBytes) (i32.const 3)))))
+        (local.set $P (i32.add (local.get $P) (i32.const 64)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $pairs)))
+      (local.set $w (i32.add (local.get $w) (i32.shl (local.get $rowBytes) (i32.const 2))))
+      (br $panels))))
+
+  ;; out[r] = Σ_j W[r, j] x[j] for r < rows, with W's panels P ($pack4); byte addresses.
+  ;; Four rows per pass share each load of x, and each row sums in both lanes of an f64x2 (even j in
+  ;; lane 0, odd j in lane 1): four independent chains keep the adders busy where one chain would wait
+  ;; on each addition. Adding the lanes at the end reassociates the sum (rounding-level differences).
+  ;; The panels save the address arithmetic four row pointers would cost per load: ~15% faster.
+  (func $matvecP (param $W i32) (param $P i32) (param $x i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (local $rowBytes i32) (local $pairBytes i32) (local $r i32) (local $j i32) (local $w i32) (local $xEnd i32)
+    (local $xj v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $s0 f64) (local $s1 f64) (local $s2 f64) (local $s3 f64) (local $xl f64)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 3)))
+    (local.set $pairBytes (i32.and (local.get $rowBytes) (i32.const -16)))
+    (local.set $xEnd (i32.add (local.get $x) (local.get $pairBytes)))
+    (local.set $w (local.get $W)) ;; &W[r, 0]
     (local.set $r (i32.const 0))
     (block $blocksDone (loop $blocks
       (br_if $blocksDone (i32.gt_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)))
-      (local.set $w1 (i32.add (local.get $w0) (local.get $rowBytes)))
-      (local.set $w2 (i32.add (local.get $w1) (local.get $rowBytes)))
-      (local.set $w3 (i32.add (local.get $w2) (local.get $rowBytes)))
-      (local.set $d0 (v128.load64_splat offset=0 (i32.add (local.get $d) (i32.shl (local.get $r) (i32.const 3)))))
-      (local.set $d1 (v128.load64_splat offset=8 (i32.add (local.get $d) (i32.shl (local.get $r) (i32.const 3)))))
-      (local.set $d2 (v128.load64_splat offset=16 (i32.add (local.get $d) (i32.shl (local.get $r) (i32.const 3)))))
-      (local.set $d3 (v128.load64_splat offset=24 (i32.add (local.get $d) (i32.shl (local.get $r) (i32.const 3)))))
-      (local.set $j (i32.const 0))
+      (local.set $a0 (v128.const f64x2 0 0))
+      (local.set $a1 (v128.const f64x2 0 0))
+      (local.set $a2 (v128.const f64x2 0 0))
+      (local.set $a3 (v128.const f64x2 0 0))
+      (local.set $j (local.get $x)) ;; &x[j]
       (block $pairsDone (loop $pairs
-        (br_if $pairsDone (i32.ge_u (local.get $j) (local.get $pairBytes)))
-        (local.set $po (i32.add (local.get $out) (local.get $j)))
-        (local.set $o (v128.load (local.get $po)))
-        (local.set $o (f64x2.add (local.get $o) (f64x2.mul (local.get $d0) (v128.load (i32.add (local.get $w0) (local.get $j))))))
-        (local.set $o (f64x2.add (local.get $o) (f64x2.mul (local.get $d1) (v128.load (i32.add (local.get $w1) (local.get $j))))))
-        (local.set $o (f64x2.add (local.get $o) (f64x2.mul (local.get $d2) (v128.load (i32.add (local.get $w2) (local.get $j))))))
-        (local.set $o (f64x2.add (local.get $o) (f64x2.mul (local.get $d3) (v128.load (i32.add (local.get $w3) (local.get $j))))))
-        (v128.store (local.get $po) (local.get $o))
+        (br_if $pairsDone (i32.ge_u (local.get $j) (local.get $xEnd)))
+        (local.set $xj (v128.load (local.get $j)))
+        (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (v128.load offset=0 (local.get $P)) (local.get $xj))))
+        (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (v128.load offset=16 (local.get $P)) (local.get $xj))))
+        (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (v128.load offset=32 (local.get $P)) (local.get $xj))))
+        (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (v128.load offset=48 (local.get $P)) (local.get $xj))))
+        (local.set $P (i32.add (local.get $P) (i32.const 64)))
         (local.set $j (i32.add (local.get $j) (i32.const 16)))
         (br $pairs)))
-      (if (i32.lt_u (local.get $j) (local.get $rowBytes)) (then ;; odd cols: the last column
-        (local.set $po (i32.add (local.get $out) (local.get $j)))
-        (f64.store (local.get $po) (f64.add (f64.add (f64.add (f64.add (f64.load (local.get $po))
-          (f64.mul (f64x2.extract_lane 0 (local.get $d0)) (f64.load (i32.add (local.get $w0) (local.get $j)))))
-          (f64.mul (f64x2.extract_lane 0 (local.get $d1)) (f64.load (i32.add (local.get $w1) (local.get $j)))))
-          (f64.mul (f64x2.extract_lane 0 (local.get $d2)) (f64.load (i32.add (local.get $w2) (local.get $j)))))
-          (f64.mul (f64x2.extract_lane 0 (local.get $d3)) (f64.load (i32.add (local.get $w3) (local.get $j))))))))
-      (local.set $w0 (i32.add (local.get $w3) (local.get $rowBytes)))
+      (local.set $s0 (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0))))
+      (local.set $s1 (f64.add (f64x2.extract_lane 0 (local.get $a1)) (f64x2.extract_lane 1 (local.get $a1))))
+      (local.set $s2 (f64.add (f64x2.extract_lane 0 (local.get $a2)) (f64x2.extract_lane 1 (local.get $a2))))
+      (local.set $s3 (f64.add (f64x2.extract_lane 0 (local.get $a3)) (f64x2.extract_lane 1 (local.get $a3))))
+      (if (i32.ne (local.get $pairBytes) (local.get $rowBytes)) (then ;; odd cols: the last column, from W
+        (local.set $j (i32.add (local.get $w) (local.get $pairBytes))) ;; &W[r, cols−1]
+        (local.set $xl (f64.load (local.get $xEnd)))
+        (local.set $s0 (f64.add (local.get $s0) (f64.mul (f64.load (local.get $j)) (local.get $xl))))
+        (local.set $j (i32.add (local.get $j) (local.get $rowBytes)))
+        (local.set $s1 (f64.add (local.get $s1) (f64.mul (f64.load (local.get $j)) (local.get $xl))))
+        (local.set $j (i32.add (local.get $j) (local.get $rowBytes)))
+        (local.set $s2 (f64.add (local.get $s2) (f64.mul (f64.load (local.get $j)) (local.get $xl))))
+        (local.set $j (i32.add (local.get $j) (local.get $rowBytes)))
+        (local.set $s3 (f64.add (local.get $s3) (f64.mul (f64.load (local.get $j)) (local.get $xl))))))
+      (f64.store offset=0 (local.get $out) (local.get $s0))
+      (f64.store offset=8 (local.get $out) (local.get $s1))
+      (f64.store offset=16 (local.get $out) (local.get $s2))
+      (f64.store offset=24 (local.get $out) (local.get $s3))
+      (local.set $out (i32.add (local.get $out) (i32.const 32)))
+      (local.set $w (i32.add (local.get $w) (i32.shl (local.get $rowBytes) (i32.const 2))))
       (local.set $r (i32.add (local.get $r) (i32.const 4)))
       (br $blocks)))
-    ;; The last rows % 4 rows, one at a time.
+    ;; The last rows % 4 rows, one at a time, from W.
     (block $rowsDone (loop $rowsLeft
       (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
-      (local.set $d0 (v128.load64_splat (i32.add (local.get $d) (i32.shl (local.get $r) (i32.const 3)))))
+      (local.set $a0 (v128.const f64x2 0 0))
       (local.set $j (i32.const 0))
       (block $pairsDone (loop $pairs
         (br_if $pairsDone (i32.ge_u (local.get $j) (local.get $pairBytes)))
-        (local.set $po (i32.add (local.get $out) (local.get $j)))
-        (v128.store (local.get $po) (f64x2.add (v128.load (local.get $po))
-          (f64x2.mul (local.get $d0) (v128.load (i32.add (local.get $w0) (local.get $j))))))
+        (local.set $a0 (f64x2.add (local.get $a0)
+          (f64x2.mul (v128.load (i32.add (local.get $w) (local.get $j))) (v128.load (i32.add (local.get $x) (local.get $j))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $pairs)))
+      (local.set $s0 (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0))))
+      (if (i32.lt_u (local.get $j) (local.get $rowBytes)) (then
+        (local.set $s0 (f64.add (local.get $s0)
+          (f64.mul (f64.load (i32.add (local.get $w) (local.get $j))) (f64.load (i32.add (local.get $x) (local.get $j))))))))
+      (f64.store (local.get $out) (local.get $s0))
+      (local.set $out (i32.add (local.get $out) (i32.const 8)))
+      (local.set $w (i32.add (local.get $w) (local.get $rowBytes)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rowsLeft))))
+
+  ;; out[j] += Σ_r d[r] W[r, j] for j < cols, i.e. out += Wᵀ d, with W's panels P ($pack4); byte
+  ;; addresses. A sum of scaled rows taken in row order, so each element gets exactly the reference's
+  ;; sum (no reassociation); four rows per pass load and store each pair of `out` once, not four times.
+  ;; Panels and two pairs an iteration made it ~8% faster than four row pointers and one pair.
+  (func $addRowsTP (param $W i32) (param $P i32) (param $d i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (local $rowBytes i32) (local $pairBytes i32) (local $r i32) (local $j i32) (local $w i32) (local $oEnd i32)
+    (local $d0 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 3)))
+    (local.set $pairBytes (i32.and (local.get $rowBytes) (i32.const -16)))
+    (local.set $oEnd (i32.add (local.get $out) (local.get $pairBytes)))
+    (local.set $w (local.get $W)) ;; &W[r, 0]
+    (local.set $r (i32.const 0))
+    (block $blocksDone (loop $blocks
+      (br_if $blocksDone (i32.gt_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)))
+      (local.set $d0 (v128.load64_splat offset=0 (local.get $d)))
+      (local.set $d1 (v128.load64_splat offset=8 (local.get $d)))
+      (local.set $d2 (v128.load64_splat offset=16 (local.get $d)))
+      (local.set $d3 (v128.load64_splat offset=24 (local.get $d)))
+      (local.set $j (local.get $out)) ;; &out[j]
+      ;; two pairs of out per iteration: half the loop's own instructions per multiply-add
+      (block $pairsDone (loop $pairs
+        (br_if $pairsDone (i32.ge_u (i32.add (local.get $j) (i32.const 16)) (local.get $oEnd)))
+        (v128.store offset=0 (local.get $j) (f64x2.add (f64x2.add (f64x2.add (f64x2.add (v128.load offset=0 (local.get $j))
+          (f64x2.mul (local.get $d0) (v128.load offset=0 (local.get $P))))
+          (f64x2.mul (local.get $d1) (v128.load offset=16 (local.get $P))))
+          (f64x2.mul (local.get $d2) (v128.load offset=32 (local.get $P))))
+          (f64x2.mul (local.get $d3) (v128.load offset=48 (local.get $P)))))
+        (v128.store offset=16 (local.get $j) (f64x2.add (f64x2.add (f64x2.add (f64x2.add (v128.load offset=16 (local.get $j))
+          (f64x2.mul (local.get $d0) (v128.load offset=64 (local.get $P))))
+          (f64x2.mul (local.get $d1) (v128.load offset=80 (local.get $P))))
+          (f64x2.mul (local.get $d2) (v128.load offset=96 (local.get $P))))
+          (f64x2.mul (local.get $d3) (v128.load offset=112 (local.get $P)))))
+        (local.set $P (i32.add (local.get $P) (i32.const 128)))
+        (local.set $j (i32.add (local.get $j) (i32.const 32)))
+        (br $pairs)))
+      (if (i32.lt_u (local.get $j) (local.get $oEnd)) (then ;; an odd number of pairs: the last one
+        (v128.store (local.get $j) (f64x2.add (f64x2.add (f64x2.add (f64x2.add (v128.load (local.get $j))
+          (f64x2.mul (local.get $d0) (v128.load offset=0 (local.get $P))))
+          (f64x2.mul (local.get $d1) (v128.load offset=16 (local.get $P))))
+          (f64x2.mul (local.get $d2) (v128.load offset=32 (local.get $P))))
+          (f64x2.mul (local.get $d3) (v128.load offset=48 (local.get $P)))))
+        (local.set $P (i32.add (local.get $P) (i32.const 64)))))
+      (if (i32.ne (local.get $pairBytes) (local.get $rowBytes)) (then ;; odd cols: the last column, from W
+        (local.set $j (i32.add (local.get $w) (local.get $pairBytes))) ;; &W[r, cols−1]
+        (f64.store (local.get $oEnd) (f64.add (f64.add (f64.add (f64.add (f64.load (local.get $oEnd))
+          (f64.mul (f64x2.extract_lane 0 (local.get $d0)) (f64.load (local.get $j))))
+          (f64.mul (f64x2.extract_lane 0 (local.get $d1)) (f64.load (i32.add (local.get $j) (local.get $rowBytes)))))
+          (f64.mul (f64x2.extract_lane 0 (local.get $d2)) (f64.load (i32.add (local.get $j) (i32.shl (local.get $rowBytes) (i32.const 1))))))
+          (f64.mul (f64x2.extract_lane 0 (local.get $d3)) (f64.load (i32.add (local.get $j) (i32.mul (local.get $rowBytes) (i32.const 3)))))))))
+      (local.set $d (i32.add (local.get $d) (i32.const 32)))
+      (local.set $w (i32.add (local.get $w) (i32.shl (local.get $rowBytes) (i32.const 2))))
+      (local.set $r (i32.add (local.get $r) (i32.const 4)))
+      (br $blocks)))
+    ;; The last rows % 4 rows, one at a time, from W.
+    (block $rowsDone (loop $rowsLeft
+      (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $d0 (v128.load64_splat (local.get $d)))
+      (local.set $j (i32.const 0))
+      (block $pairsDone (loop $pairs
+        (br_if $pairsDone (i32.ge_u (local.get $j) (local.get $pairBytes)))
+        (v128.store (i32.add (local.get $out) (local.get $j)) (f64x2.add (v128.load (i32.add (local.get $out) (local.get $j)))
+          (f64x2.mul (local.get $d0) (v128.load (i32.add (local.get $w) (local.get $j))))))
         (local.set $j (i32.add (local.get $j) (i32.const 16)))
         (br $pairs)))
       (if (i32.lt_u (local.get $j) (local.get $rowBytes)) (then
-        (local.set $po (i32.add (local.get $out) (local.get $j)))
-        (f64.store (local.get $po) (f64.add (f64.load (local.get $po))
-          (f64.mul (f64x2.extract_lane 0 (local.get $d0)) (f64.load (i32.add (local.get $w0) (local.get $j))))))))
-      (local.set $w0 (i32.add (local.get $w0) (local.get $rowBytes)))
+        (f64.store (i32.add (local.get $out) (local.get $j)) (f64.add (f64.load (i32.add (local.get $out) (local.get $j)))
+          (f64.mul (f64x2.extract_lane 0 (local.get $d0)) (f64.load (i32.add (local.get $w) (local.get $j))))))))
+      (local.set $d (i32.add (local.get $d) (i32.const 8)))
+      (local.set $w (i32.add (local.get $w) (local.get $rowBytes)))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rowsLeft))))
 
@@ -361,12 +504,147 @@
       (local.set $m (i32.add (local.get $m) (i32.const 1)))
       (br $mRows))))
 
-  ;; One recurrent step before the non-linearity: f[hc..] ← Wxh[:, ix] + Whh·f[hp..] + bh, in the
-  ;; reference's association (Wxh x + Whh h) + bh. The host applies Math.tanh. Element offsets.
-  (func (export "hidden") (param $ix i32) (param $hp i32) (param $hc i32)
+  ;; f[p..p+n) ← tanh(f[p..p+n)) in place, two at a time; byte address, count.
+  ;;
+  ;; Math.tanh is fdlibm's tanh, which this is, operation for operation, so the hidden states are the
+  ;; same bit for bit as with Math.tanh (checked against it on 20 million inputs, special values and
+  ;; every branch boundary included):
+  ;;   |x| < 2^−28: x;  |x| ≥ 22: ±1;  |x| ≥ 1: 1 − 2/(expm1(2|x|) + 2);  else −t/(t + 2), t = expm1(−2|x|)
+  ;; with fdlibm's expm1, whose branches become lane selects: every variant is computed and the right
+  ;; one kept per lane. Calling Math.tanh from JavaScript cost ~15 ns an element (10% of a training
+  ;; step at H 256), this ~5 ns. Why two passes: one element's chain of dependent operations (two
+  ;; divisions among them) is ~150 cycles long, so a single loop waits on it; split at the first
+  ;; division, each pass's iterations are independent and overlap. The constants come from the table at
+  ;; $consts ($init writes it) because a v128.const costs V8 three instructions and a load one.
+  ;; Pass 1 keeps, per pair, the reduced argument r, its correction c, r²/2, the quotient term e of
+  ;; expm1 and k (as a double) at S: five v128, 80 bytes a pair.
+  (func $tanhPass1 (param $p i32) (param $end i32) (param $S i32)
+    (local $C i32) (local $ax v128) (local $a v128) (local $k v128) (local $hi v128) (local $lo v128)
+    (local $r v128) (local $hfx v128) (local $hxs v128) (local $r1 v128) (local $u v128)
+    (local.set $C (global.get $consts))
+    (block $done (loop $pairs
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $ax (f64x2.abs (v128.load (local.get $p))))
+      ;; a = 2|x| for |x| ≥ 1, else −2|x|: the argument of expm1
+      (local.set $a (f64x2.add (local.get $ax) (local.get $ax)))
+      (local.set $a (v128.bitselect (local.get $a) (f64x2.neg (local.get $a))
+        (f64x2.ge (local.get $ax) (v128.load64_splat offset=0 (local.get $C))))) ;; 1
+      ;; expm1's argument reduction a = k·ln2 + r: k = 0 for |a| up to ½ln2 (high word 0x3FD62E42),
+      ;; ±1 below 1.5·ln2 (high word 0x3FF0A2B2), else (int)(a/ln2 ± ½)
+      (local.set $k (f64x2.trunc (f64x2.add (f64x2.mul (local.get $a) (v128.load64_splat offset=8 (local.get $C))) ;; 1/ln2
+        (v128.bitselect (v128.load64_splat offset=16 (local.get $C)) (v128.load64_splat offset=24 (local.get $C)) ;; −½, ½
+          (i64x2.lt_s (local.get $a) (v128.const i64x2 0 0))))))
+      (local.set $k (v128.bitselect (local.get $k)
+        (v128.bitselect (v128.load64_splat offset=32 (local.get $C)) (v128.load64_splat offset=0 (local.get $C)) ;; −1, 1
+          (i64x2.lt_s (local.get $a) (v128.const i64x2 0 0)))
+        (i64x2.ge_s (f64x2.abs (local.get $a)) (v128.load64_splat offset=40 (local.get $C))))) ;; 0x3FF0A2B2_00000000
+      (local.set $k (v128.and (local.get $k)
+        (i64x2.ge_s (f64x2.abs (local.get $a)) (v128.load64_splat offset=48 (local.get $C))))) ;; 0x3FD62E43_00000000
+      ;; k = 0 gives hi = a, lo = 0, r = a, c = 0: no branch needed
+      (local.set $hi (f64x2.sub (local.get $a) (f64x2.mul (local.get $k) (v128.load64_splat offset=56 (local.get $C))))) ;; ln2_hi
+      (local.set $lo (f64x2.mul (local.get $k) (v128.load64_splat offset=64 (local.get $C)))) ;; ln2_lo
+      (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
+      (v128.store offset=0 (local.get $S) (local.get $r))
+      (v128.store offset=16 (local.get $S) (f64x2.sub (f64x2.sub (local.get $hi) (local.get $r)) (local.get $lo))) ;; c
+      (v128.store offset=64 (local.get $S) (local.get $k))
+      ;; r1 = 1 + hxs·(Q1 + hxs·(Q2 + hxs·(Q3 + hxs·(Q4 + hxs·Q5)))), hxs = r·r/2
+      (local.set $hfx (f64x2.mul (local.get $r) (v128.load64_splat offset=24 (local.get $C)))) ;; ½
+      (local.set $hxs (f64x2.mul (local.get $r) (local.get $hfx)))
+      (v128.store offset=32 (local.get $S) (local.get $hxs))
+      (local.set $r1 (f64x2.add (v128.load64_splat offset=0 (local.get $C)) (f64x2.mul (local.get $hxs)
+        (f64x2.add (v128.load64_splat offset=72 (local.get $C)) (f64x2.mul (local.get $hxs)
+        (f64x2.add (v128.load64_splat offset=80 (local.get $C)) (f64x2.mul (local.get $hxs)
+        (f64x2.add (v128.load64_splat offset=88 (local.get $C)) (f64x2.mul (local.get $hxs)
+        (f64x2.add (v128.load64_splat offset=96 (local.get $C)) (f64x2.mul (local.get $hxs)
+          (v128.load64_splat offset=104 (local.get $C)))))))))))))
+      ;; e = hxs·((r1 − u)/(6 − r·u)), u = 3 − r1·hfx
+      (local.set $u (f64x2.sub (v128.load64_splat offset=112 (local.get $C)) (f64x2.mul (local.get $r1) (local.get $hfx))))
+      (v128.store offset=48 (local.get $S) (f64x2.mul (local.get $hxs) (f64x2.div (f64x2.sub (local.get $r1) (local.get $u))
+        (f64x2.sub (v128.load64_splat offset=120 (local.get $C)) (f64x2.mul (local.get $r) (local.get $u))))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (local.set $S (i32.add (local.get $S) (i32.const 80)))
+      (br $pairs))))
+
+  ;; Pass 2: expm1(a) from pass 1's terms, by k (fdlibm's cases, each lane its own), then tanh.
+  (func $tanhPass2 (param $p i32) (param $end i32) (param $S i32)
+    (local $C i32) (local $x v128) (local $ax v128) (local $big v128) (local $r v128) (local $c v128)
+    (local $hxs v128) (local $e v128) (local $k v128) (local $twopk v128) (local $twomk v128) (local $y v128) (local $q v128)
+    (local.set $C (global.get $consts))
+    (block $done (loop $pairs
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $x (v128.load (local.get $p)))
+      (local.set $ax (f64x2.abs (local.get $x)))
+      (local.set $big (f64x2.ge (local.get $ax) (v128.load64_splat offset=0 (local.get $C)))) ;; |x| ≥ 1
+      (local.set $r (v128.load offset=0 (local.get $S)))
+      (local.set $c (v128.load offset=16 (local.get $S)))
+      (local.set $hxs (v128.load offset=32 (local.get $S)))
+      (local.set $e (v128.load offset=48 (local.get $S)))
+      ;; k as an integer: k + 1.5·2^52 holds k in its low bits; 2^k and 2^−k from their bits
+      (local.set $k (i64x2.sub (f64x2.add (v128.load offset=64 (local.get $S)) (v128.load64_splat offset=128 (local.get $C)))
+        (v128.load64_splat offset=128 (local.get $C))))
+      (local.set $twopk (i64x2.shl (i64x2.add (local.get $k) (v128.load64_splat offset=136 (local.get $C))) (i32.const 52))) ;; 1023
+      (local.set $twomk (i64x2.shl (i64x2.sub (v128.load64_splat offset=136 (local.get $C)) (local.get $k)) (i32.const 52)))
+      ;; k = 0: r − (r·e − hxs)
+      (local.set $q (f64x2.sub (local.get $r) (f64x2.sub (f64x2.mul (local.get $r) (local.get $e)) (local.get $hxs))))
+      ;; otherwise e ← (r·(e − c) − c) − hxs and
+      (local.set $e (f64x2.sub (f64x2.sub (f64x2.mul (local.get $r) (f64x2.sub (local.get $e) (local.get $c))) (local.get $c))
+        (local.get $hxs)))
+      ;;   20 ≤ k ≤ 56: ((r − (e + 2^−k)) + 1)·2^k
+      (local.set $y (f64x2.mul (f64x2.add (f64x2.sub (local.get $r) (f64x2.add (local.get $e) (local.get $twomk)))
+        (v128.load64_splat offset=0 (local.get $C))) (local.get $twopk)))
+      ;;   k < 20: ((1 − 2^−k) − (e − r))·2^k
+      (local.set $y (v128.bitselect
+        (f64x2.mul (f64x2.sub (f64x2.sub (v128.load64_splat offset=0 (local.get $C)) (local.get $twomk))
+          (f64x2.sub (local.get $e) (local.get $r))) (local.get $twopk))
+        (local.get $y) (i64x2.lt_s (local.get $k) (v128.load64_splat offset=144 (local.get $C))))) ;; 20
+      ;;   k ≤ −2 or k > 56: (1 − (e − r))·2^k − 1
+      (local.set $y (v128.bitselect
+        (f64x2.sub (f64x2.mul (f64x2.sub (v128.load64_splat offset=0 (local.get $C)) (f64x2.sub (local.get $e) (local.get $r)))
+          (local.get $twopk)) (v128.load64_splat offset=0 (local.get $C)))
+        (local.get $y) (v128.or (i64x2.lt_s (local.get $k) (v128.const i64x2 -1 -1))
+          (i64x2.gt_s (local.get $k) (v128.load64_splat offset=152 (local.get $C)))))) ;; 56
+      ;;   k = −1: ½·(r − e) − ½   (k = 1 never comes from tanh: a > 0 means a ≥ 2)
+      (local.set $y (v128.bitselect
+        (f64x2.sub (f64x2.mul (v128.load64_splat offset=24 (local.get $C)) (f64x2.sub (local.get $r) (local.get $e)))
+          (v128.load64_splat offset=24 (local.get $C)))
+        (local.get $y) (i64x2.eq (local.get $k) (v128.const i64x2 -1 -1))))
+      (local.set $y (v128.bitselect (local.get $q) (local.get $y) (i64x2.eq (local.get $k) (v128.const i64x2 0 0))))
+      ;; tanh|x| = 1 − 2/(y + 2) for |x| ≥ 1, −y/(y + 2) below; 1 from |x| ≥ 22 (∞ too); x's sign;
+      ;; x itself below 2^−28 (±0 too); NaN stays NaN
+      (local.set $q (f64x2.div (v128.bitselect (v128.load64_splat offset=160 (local.get $C)) (f64x2.neg (local.get $y)) (local.get $big))
+        (f64x2.add (local.get $y) (v128.load64_splat offset=160 (local.get $C))))) ;; 2
+      (local.set $q (v128.bitselect (f64x2.sub (v128.load64_splat offset=0 (local.get $C)) (local.get $q)) (local.get $q) (local.get $big)))
+      (local.set $q (v128.bitselect (v128.load64_splat offset=0 (local.get $C)) (local.get $q)
+        (f64x2.ge (local.get $ax) (v128.load64_splat offset=168 (local.get $C))))) ;; 22
+      (local.set $q (v128.or (local.get $q) (v128.and (local.get $x) (v128.load64_splat offset=176 (local.get $C))))) ;; sign bit
+      (v128.store (local.get $p) (v128.bitselect (local.get $x) (local.get $q)
+        (f64x2.lt (local.get $ax) (v128.load64_splat offset=184 (local.get $C))))) ;; 2^−28
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (local.set $S (i32.add (local.get $S) (i32.const 80)))
+      (br $pairs))))
+
+  ;; f[p..p+n) ← tanh(f[p..p+n)) in place; byte address, count. An odd last element makes a pair of
+  ;; its own in the scratch after the others', so nothing past the n elements is written.
+  (func $tanhInPlace (param $p i32) (param $n i32)
+    (local $end i32) (local $odd i32)
+    (local.set $end (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (call $tanhPass1 (local.get $p) (local.get $end) (global.get $tanhS))
+    (call $tanhPass2 (local.get $p) (local.get $end) (global.get $tanhS))
+    (if (i32.and (local.get $n) (i32.const 1)) (then
+      (local.set $odd (i32.add (global.get $tanhS) (i32.mul (i32.shr_u (local.get $n) (i32.const 1)) (i32.const 80))))
+      (v128.store (local.get $odd) (v128.load64_splat (local.get $end)))
+      (call $tanhPass1 (local.get $odd) (i32.add (local.get $odd) (i32.const 16)) (i32.add (local.get $odd) (i32.const 16)))
+      (call $tanhPass2 (local.get $odd) (i32.add (local.get $odd) (i32.const 16)) (i32.add (local.get $odd) (i32.const 16)))
+      (f64.store (local.get $end) (f64.load (local.get $odd))))))
+
+  ;; One recurrent step: h ← tanh(Wxh[:, ix] + Whh·hp + bh) at hc, in the reference's association
+  ;; (Wxh x + Whh h) + bh; hp and hc byte addresses. Reads Whh's panels when `packed` is 1 (a window's
+  ;; forward pass, after $pack4), Whh itself when 0 (sampling: the parameters may have changed).
+  (func $step (param $ix i32) (param $hp i32) (param $hc i32) (param $packed i32)
     (local $i i32) (local $p i32) (local $col i32)
-    (local.set $hc (i32.shl (local.get $hc) (i32.const 3)))
-    (call $matvec (global.get $Whh) (i32.shl (local.get $hp) (i32.const 3)) (local.get $hc) (global.get $H) (global.get $H))
+    (if (local.get $packed)
+      (then (call $matvecP (global.get $Whh) (global.get $packedWhh) (local.get $hp) (local.get $hc) (global.get $H) (global.get $H)))
+      (else (call $matvec (global.get $Whh) (local.get $hp) (local.get $hc) (global.get $H) (global.get $H))))
     (local.set $col (i32.add (global.get $Wxh) (i32.shl (local.get $ix) (i32.const 3)))) ;; &Wxh[0, ix]
     (local.set $i (i32.const 0))
     (block $done (loop $each
@@ -378,13 +656,15 @@
           (f64.load (local.get $p)))
         (f64.load (i32.add (global.get $bh) (i32.shl (local.get $i) (i32.const 3))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $each))))
+      (br $each)))
+    (call $tanhInPlace (local.get $hc) (global.get $H)))
 
-  ;; The output layer before the softmax: f[y..] ← Why·f[h..] + by. Element offsets.
-  (func (export "logits") (param $h i32) (param $y i32)
+  ;; The output layer before the softmax: y ← Why·h + by, byte addresses; `packed` as in $step.
+  (func $output (param $h i32) (param $y i32) (param $packed i32)
     (local $k i32) (local $p i32)
-    (local.set $y (i32.shl (local.get $y) (i32.const 3)))
-    (call $matvec (global.get $Why) (i32.shl (local.get $h) (i32.const 3)) (local.get $y) (global.get $V) (global.get $H))
+    (if (local.get $packed)
+      (then (call $matvecP (global.get $Why) (global.get $packedWhy) (local.get $h) (local.get $y) (global.get $V) (global.get $H)))
+      (else (call $matvec (global.get $Why) (local.get $h) (local.get $y) (global.get $V) (global.get $H))))
     (local.set $k (i32.const 0))
     (block $done (loop $each
       (br_if $done (i32.ge_u (local.get $k) (global.get $V)))
@@ -394,8 +674,35 @@
       (local.set $k (i32.add (local.get $k) (i32.const 1)))
       (br $each))))
 
-  ;; Backpropagation through time over the T steps the host's forward pass left in hs and ps (with
-  ;; the window's inputs and targets copied in): overwrites all five gradients, unclipped.
+  ;; Sampling's step: f[hc..] ← tanh(Wxh[:, ix] + Whh·f[hp..] + bh). Element offsets.
+  (func (export "hidden") (param $ix i32) (param $hp i32) (param $hc i32)
+    (call $step (local.get $ix) (i32.shl (local.get $hp) (i32.const 3)) (i32.shl (local.get $hc) (i32.const 3)) (i32.const 0)))
+
+  ;; Sampling's output layer: f[y..] ← Why·f[h..] + by. Element offsets.
+  (func (export "logits") (param $h i32) (param $y i32)
+    (call $output (i32.shl (local.get $h) (i32.const 3)) (i32.shl (local.get $y) (i32.const 3)) (i32.const 0)))
+
+  ;; The forward pass over a window of T steps whose inputs the host copied in: hs rows 1..T and the
+  ;; logits in ps rows 0..T−1 (the host takes the softmax). Whh and Why are packed first: the
+  ;; parameters stay put until this window's backward pass, which reads the same panels.
+  (func (export "forward") (param $T i32)
+    (local $t i32) (local $hc i32) (local $Hb i32)
+    (local.set $Hb (i32.shl (global.get $H) (i32.const 3)))
+    (call $pack4 (global.get $Whh) (global.get $packedWhh) (global.get $H) (global.get $H))
+    (call $pack4 (global.get $Why) (global.get $packedWhy) (global.get $V) (global.get $H))
+    (local.set $t (i32.const 0))
+    (block $done (loop $steps
+      (br_if $done (i32.ge_u (local.get $t) (local.get $T)))
+      (local.set $hc (i32.add (global.get $hs) (i32.mul (i32.add (local.get $t) (i32.const 1)) (local.get $Hb)))) ;; h_t
+      (call $step (i32.load (i32.add (global.get $inputs) (i32.shl (local.get $t) (i32.const 2))))
+        (i32.sub (local.get $hc) (local.get $Hb)) (local.get $hc) (i32.const 1))
+      (call $output (local.get $hc) (i32.add (global.get $ps) (i32.shl (i32.mul (local.get $t) (global.get $V)) (i32.const 3)))
+        (i32.const 1))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (br $steps))))
+
+  ;; Backpropagation through time over the window `forward` just processed (hs, ps with the softmax
+  ;; outputs, the inputs and targets copied in): overwrites all five gradients, unclipped.
   (func (export "backward") (param $T i32)
     (local $t i32) (local $i i32) (local $k i32) (local $Hb i32) (local $Vb i32)
     (local $dy i32) (local $hc i32) (local $dr i32) (local $col i32) (local $p i32) (local $h f64) (local $g f64)
@@ -427,18 +734,19 @@
     ;; dWhy = Σ_t dy_t h_tᵀ: (V, H) = DYᵀ (V, T) · HS[1..T] (T, H)
     (call $gemmTN (global.get $ps) (local.get $Vb) (i32.const 8) (i32.add (global.get $hs) (local.get $Hb))
       (global.get $dWhy) (global.get $V) (global.get $H) (local.get $T))
+    ;; Whyᵀ dy_t for every t at once, off the sequential path, into dhraw's rows:
+    ;; (T, H) = DY (T, V) · Why (V, H), i.e. $gemmTN over A = DYᵀ read through strides
+    (call $gemmTN (global.get $ps) (i32.const 8) (local.get $Vb) (global.get $Why)
+      (global.get $dhraw) (local.get $T) (global.get $H) (global.get $V))
     ;; Back through time.
     (local.set $t (local.get $T))
     (block $done (loop $steps
       (br_if $done (i32.eqz (local.get $t)))
       (local.set $t (i32.sub (local.get $t) (i32.const 1)))
-      (local.set $dy (i32.add (global.get $ps) (i32.mul (local.get $t) (local.get $Vb))))
       (local.set $hc (i32.add (global.get $hs) (i32.mul (i32.add (local.get $t) (i32.const 1)) (local.get $Hb)))) ;; h_t
       (local.set $dr (i32.add (global.get $dhraw) (i32.mul (local.get $t) (local.get $Hb))))
-      ;; dh = Whyᵀ dy (+ dhnext below)
-      (memory.fill (global.get $dh) (i32.const 0) (local.get $Hb))
-      (call $addRowsT (global.get $Why) (local.get $dy) (global.get $dh) (global.get $V) (global.get $H))
-      ;; dhraw = (1 − h²) ⊙ (dh + dhnext), back through tanh; dbh += dhraw; dWxh[:, x_t] += dhraw
+      ;; dhraw = (1 − h²) ⊙ (Whyᵀ dy + dhnext), back through tanh, over Whyᵀ dy in place;
+      ;; dbh += dhraw; dWxh[:, x_t] += dhraw
       (local.set $col (i32.add (global.get $dWxh)
         (i32.shl (i32.load (i32.add (global.get $inputs) (i32.shl (local.get $t) (i32.const 2)))) (i32.const 3))))
       (local.set $i (i32.const 0))
@@ -447,7 +755,7 @@
         (local.set $h (f64.load (i32.add (local.get $hc) (local.get $i))))
         (local.set $g (f64.mul
           (f64.sub (f64.const 1) (f64.mul (local.get $h) (local.get $h)))
-          (f64.add (f64.load (i32.add (global.get $dh) (local.get $i))) (f64.load (i32.add (global.get $dhnext) (local.get $i))))))
+          (f64.add (f64.load (i32.add (local.get $dr) (local.get $i))) (f64.load (i32.add (global.get $dhnext) (local.get $i))))))
         (f64.store (i32.add (local.get $dr) (local.get $i)) (local.get $g))
         (local.set $p (i32.add (global.get $dbh) (local.get $i)))
         (f64.store (local.get $p) (f64.add (f64.load (local.get $p)) (local.get $g)))
@@ -455,9 +763,10 @@
         (local.set $col (i32.add (local.get $col) (local.get $Vb))) ;; next row of dWxh
         (local.set $i (i32.add (local.get $i) (i32.const 8)))
         (br $each)))
-      ;; dhnext = Whhᵀ dhraw
-      (memory.fill (global.get $dhnext) (i32.const 0) (local.get $Hb))
-      (call $addRowsT (global.get $Whh) (local.get $dr) (global.get $dhnext) (global.get $H) (global.get $H))
+      ;; dhnext = Whhᵀ dhraw (not needed after the first step of the window)
+      (if (local.get $t) (then
+        (memory.fill (global.get $dhnext) (i32.const 0) (local.get $Hb))
+        (call $addRowsTP (global.get $Whh) (global.get $packedWhh) (local.get $dr) (global.get $dhnext) (global.get $H) (global.get $H))))
       (br $steps)))
     ;; dWhh = Σ_t dhraw_t h_{t-1}ᵀ: (H, H) = DHRAWᵀ (H, T) · HS[0..T-1] (T, H)
     (call $gemmTN (global.get $dhraw) (local.get $Hb) (i32.const 8) (global.get $hs)
