@@ -87,7 +87,7 @@ const PAGE = 65536;
  * new total size in bytes.
  */
 export interface WasmScratch {
-  /** $gemmTN's panels of its left operand: (maxT · max(H, V)). */
+  /** $gemmTN's panels of its left operand, each number twice (splatted): (2 · maxT · max(H, V)). */
   readonly gemmA: number;
   /** $gemmTN's panels of its right operand: (max(maxT, V) · H). */
   readonly gemmB: number;
@@ -111,7 +111,7 @@ export function wasmScratch(layout: FastLayout): WasmScratch {
     end += n + (n % 2);
     return at;
   };
-  const gemmA = take(maxT * Math.max(H, V));
+  const gemmA = take(2 * maxT * Math.max(H, V));
   const gemmB = take(Math.max(maxT, V) * H);
   const packedWhh = take(H * H);
   const packedWhy = take(V * H);
