@@ -812,7 +812,17 @@
     (local.set $pairEnd (i32.and (local.get $end) (i32.const -16)))
     (local.set $hi (f64x2.splat (local.get $limit)))
     (local.set $lo (f64x2.splat (f64.neg (local.get $limit))))
+    ;; four pairs an iteration (the loop's own instructions were half the work), then pair by pair
     (local.set $j (i32.const 0))
+    (block $done (loop $quads
+      (br_if $done (i32.gt_u (i32.add (local.get $j) (i32.const 64)) (local.get $pairEnd)))
+      (local.set $p (i32.add (local.get $x) (local.get $j)))
+      (v128.store offset=0 (local.get $p) (f64x2.pmax (f64x2.pmin (v128.load offset=0 (local.get $p)) (local.get $hi)) (local.get $lo)))
+      (v128.store offset=16 (local.get $p) (f64x2.pmax (f64x2.pmin (v128.load offset=16 (local.get $p)) (local.get $hi)) (local.get $lo)))
+      (v128.store offset=32 (local.get $p) (f64x2.pmax (f64x2.pmin (v128.load offset=32 (local.get $p)) (local.get $hi)) (local.get $lo)))
+      (v128.store offset=48 (local.get $p) (f64x2.pmax (f64x2.pmin (v128.load offset=48 (local.get $p)) (local.get $hi)) (local.get $lo)))
+      (local.set $j (i32.add (local.get $j) (i32.const 64)))
+      (br $quads)))
     (block $done (loop $pairs
       (br_if $done (i32.ge_u (local.get $j) (local.get $pairEnd)))
       (local.set $p (i32.add (local.get $x) (local.get $j)))
