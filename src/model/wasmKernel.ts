@@ -46,6 +46,7 @@ interface KernelExports {
     gemmB: number,
     packedWhh: number,
     packedWhy: number,
+    panelTail: number,
     tanhScratch: number,
     tanhConstants: number,
   ): void;
@@ -91,10 +92,12 @@ export interface WasmScratch {
   readonly gemmA: number;
   /** $gemmTN's panels of its right operand: (max(maxT, V) · H). */
   readonly gemmB: number;
-  /** Whh copied into panels of four rows at the start of each window: (H · H). */
+  /** Whh copied into panels of six rows at the start of each window: (⌈H/6⌉·6 · H). */
   readonly packedWhh: number;
-  /** Why likewise: (V · H). */
+  /** Why likewise: (⌈V/6⌉·6 · H). */
   readonly packedWhy: number;
+  /** Six doubles of scratch for the panels' last rows. */
+  readonly panelTail: number;
   /** $tanhInPlace's scratch: (5·H + 12). */
   readonly tanhScratch: number;
   /** $tanhInPlace's constants: (24). */
@@ -113,11 +116,12 @@ export function wasmScratch(layout: FastLayout): WasmScratch {
   };
   const gemmA = take(2 * maxT * Math.max(H, V));
   const gemmB = take(Math.max(maxT, V) * H);
-  const packedWhh = take(H * H);
-  const packedWhy = take(V * H);
+  const packedWhh = take(Math.ceil(H / 6) * 6 * H);
+  const packedWhy = take(Math.ceil(V / 6) * 6 * H);
+  const panelTail = take(6);
   const tanhScratch = take(5 * H + 12);
   const tanhConstants = take(24);
-  return { gemmA, gemmB, packedWhh, packedWhy, tanhScratch, tanhConstants, bytes: 8 * end };
+  return { gemmA, gemmB, packedWhh, packedWhy, panelTail, tanhScratch, tanhConstants, bytes: 8 * end };
 }
 
 /**
@@ -165,6 +169,7 @@ export const wasmKernel: Kernel = {
       scratch.gemmB,
       scratch.packedWhh,
       scratch.packedWhy,
+      scratch.panelTail,
       scratch.tanhScratch,
       scratch.tanhConstants,
     );
