@@ -228,8 +228,8 @@
   ;; Six rows per pass share each load of x, and each row sums in both lanes of an f64x2 (even j in
   ;; lane 0, odd j in lane 1): six independent chains keep the adders busy where one chain would wait
   ;; on each addition. Adding the lanes at the end reassociates the sum (rounding-level differences).
-  ;; Each panel's six sums go through `tail` (six doubles of scratch) so that the padded rows of the
-  ;; last panel are never stored.
+  ;; The last panel's six sums (and every panel's when cols is odd, to add the last column) go
+  ;; through `tail` (six doubles of scratch), so that padded rows are never stored.
   (func $matvecP (param $W i32) (param $P i32) (param $x i32) (param $out i32) (param $rows i32) (param $cols i32)
     (local $rowBytes i32) (local $xEnd i32) (local $r i32) (local $k i32) (local $j i32) (local $tail i32) (local $v f64)
     (local $xj v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128)
@@ -254,14 +254,17 @@
         (local.set $P (i32.add (local.get $P) (i32.const 96)))
         (local.set $j (i32.add (local.get $j) (i32.const 16)))
         (br $pairs)))
-      (f64.store offset=0 (local.get $tail) (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0))))
-      (f64.store offset=8 (local.get $tail) (f64.add (f64x2.extract_lane 0 (local.get $a1)) (f64x2.extract_lane 1 (local.get $a1))))
-      (f64.store offset=16 (local.get $tail) (f64.add (f64x2.extract_lane 0 (local.get $a2)) (f64x2.extract_lane 1 (local.get $a2))))
-      (f64.store offset=24 (local.get $tail) (f64.add (f64x2.extract_lane 0 (local.get $a3)) (f64x2.extract_lane 1 (local.get $a3))))
-      (f64.store offset=32 (local.get $tail) (f64.add (f64x2.extract_lane 0 (local.get $a4)) (f64x2.extract_lane 1 (local.get $a4))))
-      (f64.store offset=40 (local.get $tail) (f64.add (f64x2.extract_lane 0 (local.get $a5)) (f64x2.extract_lane 1 (local.get $a5))))
-      ;; out[r + k] = tail[k] (+ W[r + k, cols − 1]·x[cols − 1] when cols is odd) for the panel's real rows
-      (local.set $k (i32.const 0))
+      ;; The six sums go straight to out[r..r+6) (a whole panel, even cols), else through tail.
+      (local.set $k (select (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 3))) (local.get $tail)
+        (i32.and (i32.le_u (i32.add (local.get $r) (i32.const 6)) (local.get $rows)) (i32.eqz (i32.and (local.get $cols) (i32.const 1))))))
+      (f64.store offset=0 (local.get $k) (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0))))
+      (f64.store offset=8 (local.get $k) (f64.add (f64x2.extract_lane 0 (local.get $a1)) (f64x2.extract_lane 1 (local.get $a1))))
+      (f64.store offset=16 (local.get $k) (f64.add (f64x2.extract_lane 0 (local.get $a2)) (f64x2.extract_lane 1 (local.get $a2))))
+      (f64.store offset=24 (local.get $k) (f64.add (f64x2.extract_lane 0 (local.get $a3)) (f64x2.extract_lane 1 (local.get $a3))))
+      (f64.store offset=32 (local.get $k) (f64.add (f64x2.extract_lane 0 (local.get $a4)) (f64x2.extract_lane 1 (local.get $a4))))
+      (f64.store offset=40 (local.get $k) (f64.add (f64x2.extract_lane 0 (local.get $a5)) (f64x2.extract_lane 1 (local.get $a5))))
+      ;; From tail: out[r + k] = tail[k] (+ W[r + k, cols − 1]·x[cols − 1] when cols is odd), real rows only
+      (local.set $k (select (i32.const 6) (i32.const 0) (i32.ne (local.get $k) (local.get $tail))))
       (block $rowsDone (loop $rowsOut
         (br_if $rowsDone (i32.or (i32.eq (local.get $k) (i32.const 6)) (i32.ge_u (i32.add (local.get $r) (local.get $k)) (local.get $rows))))
         (local.set $v (f64.load (i32.add (local.get $tail) (i32.shl (local.get $k) (i32.const 3)))))
