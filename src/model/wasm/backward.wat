@@ -12,10 +12,9 @@
 ;; counted in f64 elements (i32 elements for inputs and targets), which become byte addresses here.
 ;;
 ;; Numbers: wasm has no fused multiply-add and no fast-math, so every product and sum is an IEEE one
-;; the reference kernel also computes. Reassociated: the forward pass's dot products (split over two
-;; lanes, $matvec and $matvecP) and Whyᵀ·dy in the backward pass (summed over k downwards by
-;; $gemmTN); rounding-level differences. Everything else, Adagrad included, is the reference's
-;; operations in the reference's order, bit for bit.
+;; the reference kernel also computes. Here Whyᵀ·dy is reassociated (summed over k downwards by
+;; $gemmTN): rounding-level differences. Everything else, Adagrad and clipping included, is the
+;; reference's operations in the reference's order, bit for bit.
 (module
   (import "env" "memory" (memory 1))
 
@@ -37,8 +36,8 @@
   (global $targets (mut i32) (i32.const 0)) ;; (T) i32
   (global $gemmA (mut i32) (i32.const 0)) ;; $gemmTN's panels of A, splatted: (2 · maxT · max(H, V)) scratch
   (global $gemmB (mut i32) (i32.const 0)) ;; $gemmTN's panels of B: (max(maxT, V) · H) scratch
-  (global $packedWhh (mut i32) (i32.const 0)) ;; Whh in $pack6's panels, for one window: (⌈H/6⌉·6 · H)
-  (global $tail (mut i32) (i32.const 0)) ;; (6) scratch of $matvecP and $addRowsTP
+  (global $packedWhh (mut i32) (i32.const 0)) ;; Whh in panels of six rows (forward.wat's $pack6), for one window
+  (global $tail (mut i32) (i32.const 0)) ;; (6) scratch of $addRowsTP
 
   ;; Reads the sizes and addresses from the i32 table at element offset d into the globals; the table
   ;; (wasmKernel.ts writes it) is H, V, Wxh, Whh, Why, bh, by, dWxh, dWhh, dWhy, dbh, dby, hs, ps,
@@ -66,7 +65,8 @@
     (global.set $packedWhh (i32.shl (i32.load offset=80 (local.get $d)) (i32.const 3)))
     (global.set $tail (i32.shl (i32.load offset=88 (local.get $d)) (i32.const 3))))
 
-  ;; out[j] += Σ_r d[r] W[r, j] for j < cols, i.e. out += Wᵀ d, with W's panels P ($pack6); byte
+  ;; out[j] += Σ_r d[r] W[r, j] for j < cols, i.e. out += Wᵀ d, with W's panels P (forward.wat's $pack6
+  ;; lays them out: panel p holds rows 6p..6p+5 pair by pair, the last panel padded with zeros); byte
   ;; addresses. A sum of scaled rows taken in row order, so each element gets exactly the reference's
   ;; sum (no reassociation); six rows per pass load and store each pair of `out` once, not six times.
   ;; The last panel's padded rows take their d from `tail`, zeros, never from past the end of d.

@@ -13,10 +13,8 @@
 ;; counted in f64 elements (i32 elements for inputs and targets), which become byte addresses here.
 ;;
 ;; Numbers: wasm has no fused multiply-add and no fast-math, so every product and sum is an IEEE one
-;; the reference kernel also computes. Reassociated: the forward pass's dot products (split over two
-;; lanes, $matvec and $matvecP) and Whyᵀ·dy in the backward pass (summed over k downwards by
-;; $gemmTN); rounding-level differences. Everything else, Adagrad included, is the reference's
-;; operations in the reference's order, bit for bit.
+;; the reference kernel also computes. Here the dot products are reassociated (split over two lanes,
+;; $matvec and $matvecP): rounding-level differences. tanh is Math.tanh's algorithm, bit for bit.
 (module
   (import "env" "memory" (memory 1))
 
@@ -33,7 +31,7 @@
   (global $inputs (mut i32) (i32.const 0)) ;; (T) i32
   (global $packedWhh (mut i32) (i32.const 0)) ;; Whh in $pack6's panels, for one window: (⌈H/6⌉·6 · H)
   (global $packedWhy (mut i32) (i32.const 0)) ;; Why likewise: (⌈V/6⌉·6 · H)
-  (global $tail (mut i32) (i32.const 0)) ;; (6) scratch of $matvecP and $addRowsTP
+  (global $tail (mut i32) (i32.const 0)) ;; (6) scratch of $matvecP (and of backward.wat's $addRowsTP)
   (global $tanhS (mut i32) (i32.const 0)) ;; $tanhInPlace's scratch: (5·H + 12)
   (global $consts (mut i32) (i32.const 0)) ;; $tanhInPlace's constants: (24), written by $init
 
@@ -85,7 +83,8 @@
     (i64.store offset=176 (local.get $d) (i64.const 0x8000000000000000))          ;; sign bit
     (f64.store offset=184 (local.get $d) (f64.const 3.725290298461914e-09)))      ;; 2^−28)
 
-  ;; out[r] = Σ_j W[r, j] x[j] for r < rows; W (rows, cols) row-major; byte addresses.
+  ;; out[r] = Σ_j W[r, j] x[j] for r < rows; W (rows, cols) row-major; byte addresses. For sampling,
+  ;; which reads the parameters as they are (a window's forward pass uses the panels, $matvecP).
   ;; Four rows per pass share each load of x, and each row sums in both lanes of an f64x2 (even j in
   ;; lane 0, odd j in lane 1): four independent chains keep the adder busy where one chain would wait
   ;; on each addition. Adding the lanes at the end reassociates the sum (rounding-level differences).
@@ -158,7 +157,7 @@
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rowsLeft))))
 
-  ;; P ← W in panels of six rows for $matvecP and $addRowsTP: panel p holds rows 6p..6p+5, pair by
+  ;; P ← W in panels of six rows for $matvecP and backward.wat's $addRowsTP: panel p holds rows 6p..6p+5, pair by
   ;; pair, P[p][q][i] = (W[6p+i, 2q], W[6p+i, 2q+1]), so one pointer walks a panel by constant steps.
   ;; The last panel is padded with rows of zeros; the last column of an odd row is not copied (read
   ;; from W in place). W (rows, cols) row-major; P holds ⌈rows/6⌉·6 · (cols & −2) doubles; byte
