@@ -215,7 +215,7 @@ export function createFastModel(kernel: Kernel, memory: FastMemory, ops: FastOps
     sampleStep(ix, h, temperature, probs) {
       f.set(h, L.sampleH);
       ops.hidden(ix, L.sampleH, L.sampleHnext);
-      h.set(f.subarray(L.sampleHnext, L.sampleHnext + H));
+      for (let i = 0; i < H; i++) h[i] = f[L.sampleHnext + i];
       ops.logits(L.sampleHnext, L.sampleY);
       let max = -Infinity;
       for (let k = 0; k < V; k++) {

@@ -81,7 +81,7 @@
     (f64.store offset=160 (local.get $d) (f64.const 2))
     (f64.store offset=168 (local.get $d) (f64.const 22))
     (i64.store offset=176 (local.get $d) (i64.const 0x8000000000000000))          ;; sign bit
-    (f64.store offset=184 (local.get $d) (f64.const 3.725290298461914e-09)))      ;; 2^−28)
+    (f64.store offset=184 (local.get $d) (f64.const 3.725290298461914e-09)))      ;; 2^−28
 
   ;; out[r] = Σ_j W[r, j] x[j] for r < rows; W (rows, cols) row-major; byte addresses. For sampling,
   ;; which reads the parameters as they are (a window's forward pass uses the panels, $matvecP).
@@ -157,8 +157,9 @@
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rowsLeft))))
 
-  ;; P ← W in panels of six rows for $matvecP and backward.wat's $addRowsTP: panel p holds rows 6p..6p+5, pair by
-  ;; pair, P[p][q][i] = (W[6p+i, 2q], W[6p+i, 2q+1]), so one pointer walks a panel by constant steps.
+  ;; P ← W in panels of six rows for $matvecP and backward.wat's $addRowsTP: panel p holds rows
+  ;; 6p..6p+5, pair by pair, P[p][q][i] = (W[6p+i, 2q], W[6p+i, 2q+1]), so one pointer walks a panel by
+  ;; constant steps.
   ;; The last panel is padded with rows of zeros; the last column of an odd row is not copied (read
   ;; from W in place). W (rows, cols) row-major; P holds ⌈rows/6⌉·6 · (cols & −2) doubles; byte
   ;; addresses. Why six rows: a matrix-vector product here is bound by loads (two a cycle), and six
@@ -244,7 +245,8 @@
       (f64.store offset=24 (local.get $k) (f64.add (f64x2.extract_lane 0 (local.get $a3)) (f64x2.extract_lane 1 (local.get $a3))))
       (f64.store offset=32 (local.get $k) (f64.add (f64x2.extract_lane 0 (local.get $a4)) (f64x2.extract_lane 1 (local.get $a4))))
       (f64.store offset=40 (local.get $k) (f64.add (f64x2.extract_lane 0 (local.get $a5)) (f64x2.extract_lane 1 (local.get $a5))))
-      ;; From tail: out[r + k] = tail[k] (+ W[r + k, cols − 1]·x[cols − 1] when cols is odd), real rows only
+      ;; From tail: out[r + k] = tail[k] (+ W[r + k, cols − 1]·x[cols − 1] when cols is odd), for the
+      ;; panel's real rows only
       (local.set $k (select (i32.const 6) (i32.const 0) (i32.ne (local.get $k) (local.get $tail))))
       (block $rowsDone (loop $rowsOut
         (br_if $rowsDone (i32.or (i32.eq (local.get $k) (i32.const 6)) (i32.ge_u (i32.add (local.get $r) (local.get $k)) (local.get $rows))))
@@ -268,7 +270,7 @@
   ;;   |x| < 2^−28: x;  |x| ≥ 22: ±1;  |x| ≥ 1: 1 − 2/(expm1(2|x|) + 2);  else −t/(t + 2), t = expm1(−2|x|)
   ;; with fdlibm's expm1, whose branches become lane selects: every variant is computed and the right
   ;; one kept per lane. Calling Math.tanh from JavaScript cost ~15 ns an element (10% of a training
-  ;; step at H 256), this ~5 ns. Why two passes: one element's chain of dependent operations (two
+  ;; step at H 256), this ~8 ns. Why two passes: one element's chain of dependent operations (two
   ;; divisions among them) is ~150 cycles long, so a single loop waits on it; split at the first
   ;; division, each pass's iterations are independent and overlap. The constants come from the table at
   ;; $consts ($init writes it) because a v128.const costs V8 three instructions and a load one.
