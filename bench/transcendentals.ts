@@ -1,5 +1,6 @@
-// `node dist/bench/transcendentals.js`: why the fast kernels call exp and tanh from JavaScript between
+// `node dist/bench/transcendentals.js`: why the fast kernels call exp and log from JavaScript between
 // WebAssembly calls instead of importing them into the module: the cost of one Math.tanh call each way.
+// (tanh itself the wasm kernel now computes in the module, vectorized: see forward.wat.)
 import wabtInit from 'wabt';
 
 const WAT = `(module

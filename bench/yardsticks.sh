@@ -5,7 +5,9 @@
 #
 # usage: bench/yardsticks.sh [HIDDEN] [ROUNDS]      (defaults: 100, 5)
 # env:   CORPUS (../shared/data/tinyshakespeare.txt), YARDSTICKS (../shared/yardsticks),
-#        KERNEL (auto), ITERS_OURS / ITERS_NUMPY / ITERS_C (sized per HIDDEN for ~3-5 s a run)
+#        KERNEL (auto), ITERS_OURS / ITERS_NUMPY / ITERS_C (sized per HIDDEN for ~3-5 s a run),
+#        BASELINE (optional: another built checkout of this project, e.g. an earlier commit; its CLI
+#        runs too, in turn with the others, and is reported as "base")
 set -euo pipefail
 
 H=${1:-100}
@@ -23,7 +25,8 @@ ITERS_OURS=${ITERS_OURS:-$d_ours}
 ITERS_NUMPY=${ITERS_NUMPY:-$d_numpy}
 ITERS_C=${ITERS_C:-$d_c}
 
-for f in "$CORPUS" "$YARDSTICKS/min_char_rnn_ref.py" "$YARDSTICKS/limit_c.c" dist/src/cli/main.js; do
+BASELINE=${BASELINE:-}
+for f in "$CORPUS" "$YARDSTICKS/min_char_rnn_ref.py" "$YARDSTICKS/limit_c.c" dist/src/cli/main.js ${BASELINE:+"$BASELINE/dist/src/cli/main.js"}; do
   [ -e "$f" ] || { echo "missing $f (run from the project root, after npm run build)" >&2; exit 2; }
 done
 work=$(mktemp -d)
@@ -44,12 +47,14 @@ run() {
 
 # --val-fraction 0: train on the whole corpus and spend no time on validation, as the yardsticks do.
 ours=(node dist/src/cli/main.js train --corpus "$CORPUS" --hidden-size "$H" --iterations "$ITERS_OURS" --kernel "$KERNEL" --val-fraction 0 --json)
+base=(node "$BASELINE/dist/src/cli/main.js" train --corpus "$CORPUS" --hidden-size "$H" --iterations "$ITERS_OURS" --kernel "$KERNEL" --val-fraction 0 --json)
 numpy=(python3 "$YARDSTICKS/min_char_rnn_ref.py" "$CORPUS" "$ITERS_NUMPY" --hidden "$H" --no-sample)
 c=("$work/limit_c" "$CORPUS" "$ITERS_C" "$H" 25)
 
 run ours "$ITERS_OURS" "${ours[@]}" # warm-up (disk cache, CPU frequency), not counted
 : >"$work/ours"
 for ((r = 1; r <= ROUNDS; r++)); do
+  [ -n "$BASELINE" ] && run base "$ITERS_OURS" "${base[@]}"
   run ours "$ITERS_OURS" "${ours[@]}"
   run numpy "$ITERS_NUMPY" "${numpy[@]}"
   run c "$ITERS_C" "${c[@]}"
@@ -63,7 +68,9 @@ median() {
 echo "hidden $H, seq 25, $ROUNDS alternating rounds, medians (ours: --kernel $KERNEL, full default pipeline with sampling;"
 echo "numpy --no-sample; C built with gcc -O3 -march=native, no -ffast-math)"
 printf '%-6s %12s %12s %16s %16s\n' program iterations 'wall s' 'chars/s (wall)' 'chars/s (loop)'
-for p in ours numpy c; do
+programs=(ours numpy c)
+[ -n "$BASELINE" ] && programs=(base ours numpy c)
+for p in "${programs[@]}"; do
   printf '%-6s %12s %12.3f %16.0f %16.0f\n' "$p" "$(median $p '$2')" "$(median $p '$1')" "$(median $p '$2 * 25 / $1')" "$(median $p '$3')"
 done
 ow=$(median ours '$2 * 25 / $1') nw=$(median numpy '$2 * 25 / $1') cw=$(median c '$2 * 25 / $1')
@@ -72,3 +79,11 @@ awk -v ow="$ow" -v nw="$nw" -v cw="$cw" -v ol="$ol" -v nl="$nl" -v cl="$cl" 'BEG
   printf "ours / numpy: %.2fx (whole process)  %.2fx (training loop)\n", ow / nw, ol / nl
   printf "ours / C:     %.2fx (whole process)  %.2fx (training loop)\n", ow / cw, ol / cl
 }'
+if [ -n "$BASELINE" ]; then
+  bw=$(median base '$2 * 25 / $1') bl=$(median base '$3')
+  awk -v bw="$bw" -v bl="$bl" -v ow="$ow" -v ol="$ol" -v nw="$nw" -v nl="$nl" -v cw="$cw" -v cl="$cl" 'BEGIN {
+    printf "base / numpy: %.2fx (whole process)  %.2fx (training loop)\n", bw / nw, bl / nl
+    printf "base / C:     %.2fx (whole process)  %.2fx (training loop)\n", bw / cw, bl / cl
+    printf "ours / base:  %.2fx (whole process)  %.2fx (training loop)\n", ow / bw, ol / bl
+  }'
+fi

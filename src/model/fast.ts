@@ -2,11 +2,10 @@
 // Dimension key: H = hiddenSize, V = vocabSize, T = window length (≤ maxT).
 //
 // Both fast kernels keep all their numbers in one memory (an ArrayBuffer for the JavaScript kernel,
-// a WebAssembly memory for the wasm one) with the layout below, run the time loop of the forward pass
-// here, and leave the matrix work to a FastOps: plain loops (jsKernel.ts) or WebAssembly SIMD
-// (wasmKernel.ts), both addressing that memory by offsets. exp, tanh and log are called from here,
-// between the ops, because JavaScript calls Math.tanh for ~8 ns where a wasm import costs ~20 ns, and
-// because they are then the very functions the reference kernel calls.
+// a WebAssembly memory for the wasm one) with the layout below, and leave the numerical work to a
+// FastOps: plain loops (jsKernel.ts) or WebAssembly SIMD (wasmKernel.ts), both addressing that memory
+// by offsets. The softmax and the loss are computed here, with Math.exp and Math.log, the reference
+// kernel's own functions (from JavaScript they cost ~8 ns a call, through a wasm import ~20 ns).
 import { clipInPlace } from './clip.js';
 import { checkWindowLength, type Kernel, type Model } from './kernel.js';
 import { parameterCount, paramsView, type Params } from './params.js';
@@ -134,13 +133,24 @@ export function offsetIn(f: Float64Array, view: Float64Array): number {
  * offset into `f` or a count.
  */
 export interface FastOps {
-  /** `f[hc..hc+H) ← Wxh[:, ix] + Whh·f[hp..hp+H) + bh`: a recurrent step before the tanh. */
+  /**
+   * `f[hc..hc+H) ← tanh(Wxh[:, ix] + Whh·f[hp..hp+H) + bh)`: one recurrent step, reading the
+   * parameters as they are now (sampling uses it between updates).
+   */
   hidden(ix: number, hp: number, hc: number): void;
   /** `f[y..y+V) ← Why·f[h..h+H) + by`: the output layer before the softmax. */
   logits(h: number, y: number): void;
   /**
-   * Backpropagation through time over the T steps the forward pass left in `hs` and `ps`, with the
-   * window copied into `inputs` and `targets`: overwrites all five gradients (unclipped) and `ps`.
+   * Optional: the forward pass of a whole window at once, the window's inputs copied into `inputs`:
+   * fills `hs` rows 1..T and the logits in `ps` rows 0..T−1, as `hidden` and `logits` step by step
+   * would. The parameters do not change until the window's `backward`, so a kernel may copy them
+   * into a faster layout here.
+   */
+  forward?(T: number): void;
+  /**
+   * Backpropagation through time over the T steps the forward pass left in `hs` and `ps` (softmax
+   * outputs by then), with the window copied into `inputs` and `targets`: overwrites all five
+   * gradients (unclipped) and `ps`.
    */
   backward(T: number): void;
   /** Optional fast `adagradUpdate` over n elements (bit for bit the same numbers). */
@@ -150,8 +160,9 @@ export interface FastOps {
 }
 
 /**
- * A {@link Model} over `memory` computing with `ops`: the forward time loop (with Math.tanh, Math.exp
- * and Math.log, in the reference's expressions), sampling, and the optional fast Adagrad and clipping.
+ * A {@link Model} over `memory` computing with `ops`: the forward pass (the softmax and the loss with
+ * Math.exp and Math.log, in the reference's expressions), sampling, and the optional fast Adagrad and
+ * clipping.
  */
 export function createFastModel(kernel: Kernel, memory: FastMemory, ops: FastOps): Model {
   const { layout: L, f, ints, params, grads } = memory;
@@ -159,16 +170,23 @@ export function createFastModel(kernel: Kernel, memory: FastMemory, ops: FastOps
   const hs = f.subarray(L.hs, L.hs + (maxT + 1) * H);
   let slotsUsed = 0;
 
-  // Fills hs rows 1..T and ps rows 0..T-1; returns Σ_t −ln p_t[targets_t].
+  // Fills hs rows 1..T and ps rows 0..T-1; returns Σ_t −ln p_t[targets_t]. Leaves the window's
+  // inputs copied in for the backward pass.
   const forward = (inputs: Int32Array, targets: Int32Array): number => {
     checkWindowLength(inputs.length, maxT);
+    const T = inputs.length;
+    ints.set(inputs, L.inputs);
+    if (ops.forward) ops.forward(T);
+    else {
+      for (let t = 0; t < T; t++) {
+        const hc = L.hs + (t + 1) * H; // h_t; h_{t-1} is the row before
+        ops.hidden(inputs[t], hc - H, hc); // h_t = tanh(Wxh x_t + Whh h_{t-1} + bh)
+        ops.logits(hc, L.ps + t * V); // y_t = Why h_t + by
+      }
+    }
     let loss = 0;
-    for (let t = 0; t < inputs.length; t++) {
-      const hc = L.hs + (t + 1) * H; // h_t; h_{t-1} is the row before
-      ops.hidden(inputs[t], hc - H, hc); // h_t = tanh(Wxh x_t + Whh h_{t-1} + bh)
-      for (let i = hc; i < hc + H; i++) f[i] = Math.tanh(f[i]);
-      const y = L.ps + t * V;
-      ops.logits(hc, y); // p_t = softmax(Why h_t + by)
+    for (let t = 0; t < T; t++) {
+      const y = L.ps + t * V; // p_t = softmax(y_t)
       let max = -Infinity;
       for (let k = y; k < y + V; k++) if (f[k] > max) max = f[k];
       softmaxInPlace(f, y, V, max);
@@ -189,7 +207,6 @@ export function createFastModel(kernel: Kernel, memory: FastMemory, ops: FastOps
     hs,
     lossFun(inputs, targets) {
       const loss = forward(inputs, targets);
-      ints.set(inputs, L.inputs);
       ints.set(targets, L.targets);
       ops.backward(inputs.length);
       return loss;
@@ -198,11 +215,7 @@ export function createFastModel(kernel: Kernel, memory: FastMemory, ops: FastOps
     sampleStep(ix, h, temperature, probs) {
       f.set(h, L.sampleH);
       ops.hidden(ix, L.sampleH, L.sampleHnext);
-      for (let i = 0; i < H; i++) {
-        const v = Math.tanh(f[L.sampleHnext + i]);
-        f[L.sampleHnext + i] = v;
-        h[i] = v;
-      }
+      for (let i = 0; i < H; i++) h[i] = f[L.sampleHnext + i];
       ops.logits(L.sampleHnext, L.sampleY);
       let max = -Infinity;
       for (let k = 0; k < V; k++) {

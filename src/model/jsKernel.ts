@@ -138,7 +138,7 @@ export function jsOps(memory: FastMemory): FastOps {
   return {
     hidden(ix, hp, hc) {
       matvec(f, Whh, hp, hc, H, H);
-      for (let i = 0; i < H; i++) f[hc + i] = f[Wxh + i * V + ix] + f[hc + i] + f[bh + i];
+      for (let i = 0; i < H; i++) f[hc + i] = Math.tanh(f[Wxh + i * V + ix] + f[hc + i] + f[bh + i]);
     },
     logits(h, y) {
       matvec(f, Why, h, y, V, H);

@@ -1,13 +1,14 @@
-// The WebAssembly SIMD kernel: the matrix work in wasm/kernel.wat (f64x2: two doubles per instruction),
-// the time loop, exp, tanh and log in fast.ts. Dimension key: H = hiddenSize, V = vocabSize.
+// The WebAssembly SIMD kernel: the numerical work in wasm/forward.wat and wasm/backward.wat (f64x2:
+// two doubles per instruction), the softmax, exp and log in fast.ts. Dimension key: H = hiddenSize,
+// V = vocabSize.
 //
-// The module is assembled from kernel.wat at build time and embedded as bytes (wasm/kernelBytes.ts),
-// so it loads the same way in Node and in a browser, with no file read and no fetch. It is 3.3 kB,
-// under the 4 kB that Chrome allows to compile synchronously on the main thread, which is what lets
-// `createModel` stay synchronous.
+// The two modules are assembled from their .wat files at build time and embedded as bytes
+// (wasm/kernelBytes.ts), so they load the same way in Node and in a browser, with no file read and no
+// fetch. Each is under the 4 kB that Chrome (before 114) allows to compile synchronously on the main
+// thread, which is what lets `createModel` stay synchronous; both are instantiated over one memory.
 import type { Kernel } from './kernel.js';
-import { createFastModel, fastLayout, fastMemory, offsetIn, type FastOps } from './fast.js';
-import { KERNEL_WASM } from './wasm/kernelBytes.js';
+import { createFastModel, fastLayout, fastMemory, offsetIn, type FastLayout } from './fast.js';
+import { BACKWARD_WASM, FORWARD_WASM } from './wasm/kernelBytes.js';
 
 // The parts of the WebAssembly API used here, typed locally: the project compiles against ES2022
 // without the DOM library, and a runtime without WebAssembly must still load this file.
@@ -21,63 +22,129 @@ interface WasmApi {
   Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
 }
 
-/** What kernel.wat exports (offsets in f64 elements, i32 elements for inputs and targets). */
-interface KernelExports extends FastOps {
-  init(
-    H: number,
-    V: number,
-    Wxh: number,
-    Whh: number,
-    Why: number,
-    bh: number,
-    by: number,
-    dWxh: number,
-    dWhh: number,
-    dWhy: number,
-    dbh: number,
-    dby: number,
-    hs: number,
-    ps: number,
-    dh: number,
-    dhnext: number,
-    dhraw: number,
-    inputs: number,
-    targets: number,
-  ): void;
+/** What forward.wat exports (offsets in f64 elements). */
+interface ForwardExports {
+  /** Reads the {@link INIT_FIELDS} table at this i32 element offset. */
+  init(table: number): void;
+  hidden(ix: number, hp: number, hc: number): void;
+  logits(h: number, y: number): void;
+  forward(T: number): void;
+}
+
+/** What backward.wat exports (offsets in f64 elements). */
+interface BackwardExports {
+  /** Reads the {@link INIT_FIELDS} table at this i32 element offset. */
+  init(table: number): void;
+  backward(T: number): void;
   adagrad(param: number, grad: number, mem: number, n: number, learningRate: number, epsilon: number): void;
   clip(x: number, n: number, limit: number): void;
 }
+
+/**
+ * The table both modules' `init` read, in this order: the sizes, then the offsets of every buffer (in
+ * f64 elements; in i32 elements for `inputs` and `targets`). The .wat files read it by position.
+ */
+const INIT_FIELDS = [
+  'H',
+  'V',
+  'Wxh',
+  'Whh',
+  'Why',
+  'bh',
+  'by',
+  'dWxh',
+  'dWhh',
+  'dWhy',
+  'dbh',
+  'dby',
+  'hs',
+  'ps',
+  'dhnext',
+  'dhraw',
+  'inputs',
+  'targets',
+  'gemmA',
+  'gemmB',
+  'packedWhh',
+  'packedWhy',
+  'panelTail',
+  'tanhScratch',
+  'tanhConstants',
+] as const;
 
 const wasmApi = (): WasmApi | undefined => (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
 /**
  * True when this runtime runs the wasm kernel: WebAssembly with 128-bit SIMD (Node ≥ 16.4, Chrome ≥ 91,
- * Firefox ≥ 89, Safari ≥ 16.4). Asks `WebAssembly.validate` about the kernel's own module each time.
+ * Firefox ≥ 89, Safari ≥ 16.4). Asks `WebAssembly.validate` about the kernel's own modules each time.
  */
 export function wasmSimdAvailable(): boolean {
   const api = wasmApi();
   try {
-    return api !== undefined && api.validate(KERNEL_WASM);
+    return api !== undefined && api.validate(FORWARD_WASM) && api.validate(BACKWARD_WASM);
   } catch {
     return false;
   }
 }
 
-let compiled: object | undefined;
+let compiled: { forward: object; backward: object } | undefined;
 
-/** The compiled module, compiled once on first use. */
-function kernelModule(api: WasmApi): object {
-  compiled ??= new api.Module(KERNEL_WASM);
+/** The compiled modules, compiled once on first use. */
+function kernelModules(api: WasmApi): { forward: object; backward: object } {
+  compiled ??= { forward: new api.Module(FORWARD_WASM), backward: new api.Module(BACKWARD_WASM) };
   return compiled;
 }
 
 const PAGE = 65536;
 
 /**
- * The WebAssembly SIMD kernel. Each model is its own instance over its own memory, sized once (a
- * memory that grew would detach the parameter views). Forward dot products are summed in two lanes, so
- * numbers differ from the reference kernel's by rounding only; the backward pass, Adagrad and clipping
- * compute the reference's operations in its order. Throws when {@link wasmSimdAvailable} is false.
+ * The wasm kernel's own buffers, after the shared layout's: element offsets, 16-byte aligned, and the
+ * new total size in bytes.
+ */
+export interface WasmScratch {
+  /** $gemmTN's panels of its left operand, each number twice (splatted): (2 · maxT · max(H, V)). */
+  readonly gemmA: number;
+  /** $gemmTN's panels of its right operand: (max(maxT, V) · H). */
+  readonly gemmB: number;
+  /** Whh copied into panels of six rows at the start of each window: (⌈H/6⌉·6 · H). */
+  readonly packedWhh: number;
+  /** Why likewise: (⌈V/6⌉·6 · H). */
+  readonly packedWhy: number;
+  /** Six doubles of scratch for the panels' last rows. */
+  readonly panelTail: number;
+  /** $tanhInPlace's scratch: (5·H + 12). */
+  readonly tanhScratch: number;
+  /** $tanhInPlace's constants: (24). */
+  readonly tanhConstants: number;
+  readonly bytes: number;
+}
+
+/** Lays out the wasm kernel's own buffers after `layout`'s. */
+export function wasmScratch(layout: FastLayout): WasmScratch {
+  const { H, V, maxT } = layout;
+  let end = layout.bytes / 8;
+  const take = (n: number): number => {
+    const at = end;
+    end += n + (n % 2);
+    return at;
+  };
+  const gemmA = take(2 * maxT * Math.max(H, V));
+  const gemmB = take(Math.max(maxT, V) * H);
+  const packedWhh = take(Math.ceil(H / 6) * 6 * H);
+  const packedWhy = take(Math.ceil(V / 6) * 6 * H);
+  const panelTail = take(6);
+  const tanhScratch = take(5 * H + 12);
+  const tanhConstants = take(24);
+  return { gemmA, gemmB, packedWhh, packedWhy, panelTail, tanhScratch, tanhConstants, bytes: 8 * end };
+}
+
+/**
+ * The WebAssembly SIMD kernel. Each model is its own pair of instances over its own memory, sized once
+ * (a memory that grew would detach the parameter views). Forward dot products are summed in two lanes
+ * and Whyᵀ·dy over the vocabulary downwards, so numbers differ from the reference kernel's by rounding
+ * only; tanh is Math.tanh's algorithm (fdlibm), bit for bit; the rest of the backward pass, Adagrad
+ * and clipping compute the reference's operations in its order. Throws when {@link wasmSimdAvailable}
+ * is false.
  */
 export const wasmKernel: Kernel = {
   name: 'wasm',
@@ -87,40 +154,49 @@ export const wasmKernel: Kernel = {
       throw new Error('the wasm kernel needs WebAssembly with SIMD, which this runtime lacks (use the js kernel)');
     }
     const layout = fastLayout(hiddenSize, vocabSize, maxSeqLength);
-    const pages = Math.ceil(layout.bytes / PAGE);
+    const scratch = wasmScratch(layout);
+    const pages = Math.ceil(scratch.bytes / PAGE);
     const wasmMemory = new api.Memory({ initial: pages, maximum: pages });
-    const { exports } = new api.Instance(kernelModule(api), { env: { memory: wasmMemory } });
-    const ops = exports as KernelExports;
+    const modules = kernelModules(api);
+    const imports = { env: { memory: wasmMemory } };
+    const fwd = new api.Instance(modules.forward, imports).exports as ForwardExports;
+    const bwd = new api.Instance(modules.backward, imports).exports as BackwardExports;
     const memory = fastMemory(layout, wasmMemory.buffer);
-    const { f, params: p, grads: g } = memory;
+    const { f, ints, params: p, grads: g } = memory;
     const at = (view: Float64Array): number => offsetIn(f, view);
-    ops.init(
-      hiddenSize,
-      vocabSize,
-      at(p.Wxh),
-      at(p.Whh),
-      at(p.Why),
-      at(p.bh),
-      at(p.by),
-      at(g.Wxh),
-      at(g.Whh),
-      at(g.Why),
-      at(g.bh),
-      at(g.by),
-      layout.hs,
-      layout.ps,
-      layout.dh,
-      layout.dhnext,
-      layout.dhraw,
-      layout.inputs,
-      layout.targets,
-    );
+    const fields: Record<(typeof INIT_FIELDS)[number], number> = {
+      H: hiddenSize,
+      V: vocabSize,
+      Wxh: at(p.Wxh),
+      Whh: at(p.Whh),
+      Why: at(p.Why),
+      bh: at(p.bh),
+      by: at(p.by),
+      dWxh: at(g.Wxh),
+      dWhh: at(g.Whh),
+      dWhy: at(g.Why),
+      dbh: at(g.bh),
+      dby: at(g.by),
+      hs: layout.hs,
+      ps: layout.ps,
+      dhnext: layout.dhnext,
+      dhraw: layout.dhraw,
+      inputs: layout.inputs,
+      targets: layout.targets,
+      ...scratch,
+    };
+    // The table goes where $gemmTN's scratch will be, read once by each init.
+    const table = 2 * scratch.gemmA; // as an i32 element offset
+    INIT_FIELDS.forEach((name, i) => (ints[table + i] = fields[name]));
+    fwd.init(table);
+    bwd.init(table);
     return createFastModel(wasmKernel, memory, {
-      hidden: ops.hidden,
-      logits: ops.logits,
-      backward: ops.backward,
-      adagrad: ops.adagrad,
-      clip: ops.clip,
+      hidden: fwd.hidden,
+      logits: fwd.logits,
+      forward: fwd.forward,
+      backward: bwd.backward,
+      adagrad: bwd.adagrad,
+      clip: bwd.clip,
     });
   },
 };

@@ -175,6 +175,48 @@ describe('js kernel', () => {
   });
 });
 
+describe('wasm kernel: tanh', function () {
+  before(function () {
+    if (!wasmSimdAvailable()) this.skip();
+  });
+
+  /**
+   * Inputs for tanh: special values, both sides of every branch of fdlibm's tanh and expm1 (|x| = 2^−28,
+   * ½·ln2/2, 1.5·ln2/2, 1, the k = 20 and k = 56 thresholds, 22), and random values of every size.
+   */
+  function tanhInputs(n: number): Float64Array {
+    const rng = seedrandom('tanh');
+    const edges = [2 ** -28, (0.5 * Math.LN2) / 2, (1.5 * Math.LN2) / 2, 1, (19.5 * Math.LN2) / 2, (56.5 * Math.LN2) / 2, 22];
+    const near: number[] = [];
+    for (const e of edges) for (const d of [-1e-15, -1e-16, 0, 1e-16, 1e-15, 1e-9]) near.push(e * (1 + d), -e * (1 + d));
+    const specials = [0, NaN, Infinity, -Infinity, 1e-300, -1e-300, 5e-324, 1e300, -1e300, 0.5, -3, ...near];
+    return Float64Array.from({ length: n }, (_, i) =>
+      i < specials.length ? specials[i]! : (rng() < 0.5 ? -1 : 1) * Math.exp((rng() - 0.6) * 12),
+    );
+  }
+
+  /** Whh = 0 and bh = 0, so a step's state is tanh of column 0 of Wxh; H odd, so the last element pairs alone. */
+  function tanhModel(xs: Float64Array): Model {
+    const model = wasmKernel.createModel(xs.length, 2, 1);
+    model.params.data.fill(0);
+    for (let i = 0; i < xs.length; i++) model.params.Wxh[i * 2] = xs[i]!;
+    return model;
+  }
+
+  it("equals Math.tanh bit for bit (fdlibm's algorithm), in sampling and in a window's forward pass", () => {
+    const xs = tanhInputs(2001);
+    const want = xs.map(Math.tanh);
+    const model = tanhModel(xs);
+    const h = new Float64Array(xs.length);
+    model.sampleStep(0, h, 1, new Float64Array(2));
+    expect(h).to.deep.equal(want); // deep.equal tells −0 from 0 and compares NaN with NaN
+    model.hs.fill(0);
+    model.loss(Int32Array.of(0), Int32Array.of(1));
+    expect(model.hs.subarray(xs.length, 2 * xs.length)).to.deep.equal(want);
+    expect(want.filter((v) => Math.abs(v) > 0.1 && Math.abs(v) < 0.99).length).to.be.greaterThan(500); // not vacuous
+  });
+});
+
 describe('wasm kernel: Adagrad and clipping', function () {
   before(function () {
     if (!wasmSimdAvailable()) this.skip();

@@ -10,7 +10,7 @@ import {
   wasmKernel,
   wasmSimdAvailable,
 } from '../../src/index.js';
-import { KERNEL_WASM } from '../../src/model/wasm/kernelBytes.js';
+import { BACKWARD_WASM, FORWARD_WASM } from '../../src/model/wasm/kernelBytes.js';
 import { parseTrainOptions } from '../../src/cli/train.js';
 import { UsageError } from '../../src/cli/args.js';
 
@@ -60,9 +60,11 @@ describe('kernel choice', () => {
     if (wasmSimdAvailable()) expect(defaultKernel()).to.equal(wasmKernel); // restored
   });
 
-  it('embeds a module small enough to compile synchronously on a browser main thread (< 4 kB)', () => {
-    expect(KERNEL_WASM.length).to.be.below(4096);
-    expect(Array.from(KERNEL_WASM.subarray(0, 4))).to.deep.equal([0, 0x61, 0x73, 0x6d]); // "\0asm"
+  it('embeds modules small enough to compile synchronously on a browser main thread (< 4 kB each)', () => {
+    for (const bytes of [FORWARD_WASM, BACKWARD_WASM]) {
+      expect(bytes.length).to.be.below(4096);
+      expect(Array.from(bytes.subarray(0, 4))).to.deep.equal([0, 0x61, 0x73, 0x6d]); // "\0asm"
+    }
   });
 
   it('the CLI takes --kernel NAME, auto by default', () => {
