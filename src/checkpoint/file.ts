@@ -13,7 +13,7 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { CheckpointError } from '../errors.js';
 import { decodeCheckpoint, type LoadedCheckpoint } from './decode.js';
-import { parseCheckpoint, serializeCheckpoint, serializeTrainingCheckpoint, type ModelSnapshot } from './format.js';
+import { serializeCheckpoint, serializeTrainingCheckpoint, type ModelSnapshot } from './format.js';
 import type { TrainingCheckpoint } from './training.js';
 
 /** Why reading `path` failed, in words (ENOENT → "no such file"). */
@@ -177,28 +177,7 @@ export function loadCheckpointFile(path: string): LoadedCheckpoint {
  * cannot be saved fails before the file is touched), then written by {@link writeFileAtomic}.
  */
 export function writeTrainingCheckpointFile(path: string, checkpoint: TrainingCheckpoint): void {
-  const text = serializeTrainingCheckpoint(checkpoint);
-  try {
-    writeFileAtomic(path, text);
-  } catch (e) {
-    throw new CheckpointError(`cannot write checkpoint ${path}: ${fsReason(e)}`);
-  }
-}
-
-/** Reads and validates a checkpoint file; every failure is one CheckpointError line naming the file. */
-export function readCheckpointFile(path: string): ReturnType<typeof parseCheckpoint> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new CheckpointError(`cannot read checkpoint ${path}: ${fsReason(e)}`);
-  }
-  try {
-    return parseCheckpoint(text);
-  } catch (e) {
-    if (e instanceof CheckpointError) throw new CheckpointError(`checkpoint ${path}: ${e.message}`);
-    throw e;
-  }
+  writeCheckpointText(path, serializeTrainingCheckpoint(checkpoint));
 }
 
 /** Saves a checkpoint atomically (see {@link writeFileAtomic}). */
@@ -207,7 +186,11 @@ export function writeCheckpointFile(
   snapshot: ModelSnapshot,
   extra?: Readonly<Record<string, unknown>>,
 ): void {
-  const text = serializeCheckpoint(snapshot, extra); // serialise first: a refusal must not touch the file
+  writeCheckpointText(path, serializeCheckpoint(snapshot, extra));
+}
+
+// Callers serialise before calling, so a value that cannot be saved never touches the file.
+function writeCheckpointText(path: string, text: string): void {
   try {
     writeFileAtomic(path, text);
   } catch (e) {

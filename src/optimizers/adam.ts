@@ -45,7 +45,8 @@ export function adamUpdate(
   }
 }
 
-const ADAM: OptimizerDefinition<'beta1' | 'beta2' | 'epsilon'> = {
+/** Adam's definition; AdamW extends its hyperparameters with the weight decay. */
+export const ADAM: OptimizerDefinition<'beta1' | 'beta2' | 'epsilon'> = {
   name: 'adam',
   slots: ['m', 'v'],
   hyperparameters: {

@@ -1,5 +1,5 @@
 import type { TrainingStep } from '../operators/step.js';
-import { adamUpdate, type AdamConfig } from './adam.js';
+import { ADAM, adamUpdate, type AdamConfig } from './adam.js';
 import type { Hyperparameter } from './optimizer.js';
 import { optimizerStage, type OptimizerDefinition, type OptimizerOperator } from './stage.js';
 
@@ -11,13 +11,7 @@ export interface AdamwConfig extends AdamConfig {
 const ADAMW: OptimizerDefinition<'beta1' | 'beta2' | 'epsilon' | 'weightDecay'> = {
   name: 'adamw',
   slots: ['m', 'v'],
-  hyperparameters: {
-    learningRate: { default: 0.002, range: 'rate' },
-    beta1: { default: 0.9, range: 'decay' },
-    beta2: { default: 0.999, range: 'decay' },
-    epsilon: { default: 1e-8, range: 'positive' },
-    weightDecay: { default: 0.01, range: 'rate' },
-  },
+  hyperparameters: { ...ADAM.hyperparameters, weightDecay: { default: 0.01, range: 'rate' } },
   update(params, grads, { m, v }, { learningRate, beta1, beta2, epsilon, weightDecay }, t) {
     adamUpdate(params, grads, m!, v!, t, learningRate, beta1, beta2, epsilon, weightDecay);
   },
