@@ -263,7 +263,9 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
       writePlot();
     }
     const t = meter.seconds;
-    if (t - lastStatus >= 0.1) {
+    // Throttled to 10 redraws a second, but a new validation loss is shown at once: a fast run may end
+    // before 0.1 s, and a validation costs far more than one terminal write.
+    if (s.validation !== undefined || t - lastStatus >= 0.1) {
       lastStatus = t;
       out.status(
         formatStatus({
