@@ -7,6 +7,7 @@
 // by offsets. The softmax and the loss are computed here, with Math.exp and Math.log, the reference
 // kernel's own functions (from JavaScript they cost ~8 ns a call, through a wasm import ~20 ns).
 import { clipInPlace } from './clip.js';
+import { log } from '../math/elementary.js';
 import { checkWindowLength, type Kernel, type Model } from './kernel.js';
 import { parameterCount, paramsView, type Params } from './params.js';
 import { softmaxInPlace } from './reference.js';
@@ -190,7 +191,7 @@ export function createFastModel(kernel: Kernel, memory: FastMemory, ops: FastOps
       let max = -Infinity;
       for (let k = y; k < y + V; k++) if (f[k] > max) max = f[k];
       softmaxInPlace(f, y, V, max);
-      loss += -Math.log(f[y + targets[t]]);
+      loss += -log(f[y + targets[t]]);
     }
     return loss;
   };

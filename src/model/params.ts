@@ -1,6 +1,7 @@
 // Dimension key: H = hiddenSize, V = vocabSize, T = seqLength.
 import seedrandom from 'seedrandom';
 import { requireInteger } from '../errors.js';
+import { cos, log } from '../math/elementary.js';
 
 /** The five parameter tensors, in the order they are laid out in the flat buffer. */
 export const PARAM_NAMES = ['Wxh', 'Whh', 'Why', 'bh', 'by'] as const;
@@ -89,6 +90,6 @@ export function gaussian(uniform: () => number): () => number {
   return () => {
     const u1 = 1 - uniform(); // (0, 1]: log stays finite
     const u2 = uniform();
-    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    return Math.sqrt(-2 * log(u1)) * cos(2 * Math.PI * u2);
   };
 }
