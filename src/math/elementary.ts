@@ -33,6 +33,9 @@ function twoTo(k: number): number {
   return bits[0]!;
 }
 
+/** 2^k at index k + 1022, for −1022 ≤ k ≤ 1023 (a lookup is cheaper than writing bits). */
+const POW2 = new Float64Array(2046).map((_, i) => twoTo(i - 1022));
+
 const LN2_HI = 6.93147180369123816490e-1; // 0x3fe62e42 fee00000: k·LN2_HI is exact for |k| < 2^11
 const LN2_LO = 1.90821492927058770002e-10; // 0x3dea39ef 35793c76
 const INV_LN2 = 1.44269504088896338700e0;
@@ -55,37 +58,28 @@ const P5 = 4.13813679705723846039e-8;
  * ```
  */
 export function exp(x: number): number {
-  const hx0 = highWord(x);
-  const xsb = hx0 >>> 31; // sign bit
-  const hx = hx0 & 0x7fffffff; // high word of |x|
+  // fdlibm tests the high word of |x|; the same tests on |x| itself read no bits (faster here):
+  // hx ≥ 0x40862e42 is |x| ≥ 709.7822265625, hx > 0x3fd62e42 is |x| ≥ 0.3465735912322998,
+  // hx < 0x3ff0a2b2 is |x| < 1.0397205352783203, hx < 0x3e300000 is |x| < 2^−28.
+  if (x !== x) return x; // NaN
   if (x === 1) return 2.718281828459045; // e correctly rounded (the algorithm gives 1 ulp more), as V8 has it
-  if (hx >= 0x40862e42) {
-    // |x| ≥ 709.78…
-    if (hx >= 0x7ff00000) {
-      if (x !== x) return x; // NaN
-      return xsb === 0 ? x : 0; // exp(+∞) = +∞, exp(−∞) = 0
-    }
-    if (x > 7.09782712893383973096e2) return Infinity; // overflow
-    if (x < -7.45133219101941108420e2) return 0; // underflow
+  const ax = Math.abs(x);
+  if (ax >= 709.7822265625) {
+    if (x > 7.09782712893383973096e2) return Infinity; // overflow, +∞ included
+    if (x < -7.45133219101941108420e2) return 0; // underflow, −∞ included
   }
   // Argument reduction: x = k·ln2 + r, |r| ≤ ½ln2, r kept as hi − lo.
   let hi = 0;
   let lo = 0;
   let k = 0;
-  if (hx > 0x3fd62e42) {
-    // |x| > ½ln2
-    if (hx < 0x3ff0a2b2) {
-      // and |x| < 1.5ln2: k = ±1
-      k = xsb === 0 ? 1 : -1;
-      hi = x - k * LN2_HI;
-      lo = k * LN2_LO;
-    } else {
-      k = (INV_LN2 * x + (xsb === 0 ? 0.5 : -0.5)) | 0; // C's (int): toward zero
-      hi = x - k * LN2_HI;
-      lo = k * LN2_LO;
-    }
+  if (ax >= 0.3465735912322998) {
+    // |x| > ½ln2; k = ±1 below 1.5ln2, else (int)(x/ln2 ± ½) (C's cast: toward zero)
+    if (ax < 1.0397205352783203) k = x < 0 ? -1 : 1;
+    else k = (INV_LN2 * x + (x < 0 ? -0.5 : 0.5)) | 0;
+    hi = x - k * LN2_HI;
+    lo = k * LN2_LO;
     x = hi - lo;
-  } else if (hx < 0x3e300000) {
+  } else if (ax < 3.725290298461914e-9) {
     // |x| < 2^−28: e^x = 1 + x to within half an ulp
     return 1 + x;
   }
@@ -95,8 +89,8 @@ export function exp(x: number): number {
   if (k === 0) return 1 - ((x * c) / (c - 2) - x);
   const y = 1 - (lo - (x * c) / (2 - c) - hi);
   // y·2^k: exact while the result is normal, one rounding when it is subnormal
-  if (k >= -1021) return k === 1024 ? y * 2 * TWO_1023 : y * twoTo(k);
-  return y * twoTo(k + 1000) * TWO_M1000;
+  if (k >= -1021) return k === 1024 ? y * 2 * TWO_1023 : y * POW2[k + 1022]!;
+  return y * POW2[k + 1000 + 1022]! * TWO_M1000;
 }
 
 // log's polynomial: log(1+f) = 2s + s·R(s²), s = f/(2+f), R a Remez fit (error < 2^−58.45).
@@ -171,39 +165,25 @@ const Q5 = -2.01099218183624371326e-7;
  * built on it.
  */
 export function expm1(x: number): number {
-  const hx0 = highWord(x);
-  const xsb = hx0 >>> 31;
-  const hx = hx0 & 0x7fffffff;
-  if (hx >= 0x4043687a) {
-    // |x| ≥ 56·ln2
-    if (hx >= 0x40862e42) {
-      // |x| ≥ 709.78…
-      if (hx >= 0x7ff00000) {
-        if (x !== x) return x;
-        return xsb === 0 ? x : -1; // expm1(±∞) = +∞, −1
-      }
-      if (x > 7.09782712893383973096e2) return Infinity;
-    }
-    if (xsb !== 0) return -1; // x < −56·ln2: −1 to within half an ulp
+  // fdlibm's high-word tests as tests on |x|, as in exp: hx ≥ 0x4043687a is |x| ≥ 38.81622314453125
+  // (56·ln2), hx < 0x3c900000 is |x| < 2^−54.
+  if (x !== x) return x;
+  const ax = Math.abs(x);
+  if (ax >= 38.81622314453125) {
+    if (x > 7.09782712893383973096e2) return Infinity; // overflow, +∞ included
+    if (x < 0) return -1; // x < −56·ln2: −1 to within half an ulp, −∞ included
   }
   let k = 0;
   let c = 0;
-  if (hx > 0x3fd62e42) {
+  if (ax >= 0.3465735912322998) {
     // |x| > ½ln2: x = k·ln2 + r, r = hi − lo, c its rounding error
-    let hi: number;
-    let lo: number;
-    if (hx < 0x3ff0a2b2) {
-      k = xsb === 0 ? 1 : -1;
-      hi = x - k * LN2_HI;
-      lo = k * LN2_LO;
-    } else {
-      k = (INV_LN2 * x + (xsb === 0 ? 0.5 : -0.5)) | 0;
-      hi = x - k * LN2_HI;
-      lo = k * LN2_LO;
-    }
+    if (ax < 1.0397205352783203) k = x < 0 ? -1 : 1;
+    else k = (INV_LN2 * x + (x < 0 ? -0.5 : 0.5)) | 0;
+    const hi = x - k * LN2_HI;
+    const lo = k * LN2_LO;
     x = hi - lo;
     c = hi - x - lo;
-  } else if (hx < 0x3c900000) {
+  } else if (ax < 5.551115123125783e-17) {
     return x; // |x| < 2^−54
   }
   const hfx = 0.5 * x;
@@ -219,10 +199,10 @@ export function expm1(x: number): number {
   if (k <= -2 || k > 56) {
     // e^x − 1 ≈ e^x: y·2^k − 1 (2^k by two factors at k = 1024, which only an overflowing x reaches)
     const y = 1 - (e - x);
-    return (k === 1024 ? y * 2 * TWO_1023 : y * twoTo(k)) - 1;
+    return (k === 1024 ? y * 2 * TWO_1023 : y * POW2[k + 1022]!) - 1;
   }
-  if (k < 20) return (1 - twoTo(-k) - (e - x)) * twoTo(k);
-  return (x - (e + twoTo(-k)) + 1) * twoTo(k);
+  if (k < 20) return (1 - POW2[1022 - k]! - (e - x)) * POW2[k + 1022]!;
+  return (x - (e + POW2[1022 - k]!) + 1) * POW2[k + 1022]!;
 }
 
 /**
