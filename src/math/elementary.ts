@@ -240,8 +240,8 @@ const PIO2_3 = 2.02226624871116645580e-21; // third 33 bits
 const PIO2_3T = 8.47842766036889956997e-32;
 const SHIFT = 6755399441055744; // 1.5·2^52: adding and subtracting it rounds to an integer
 
-/** cos and sin reduce exactly up to here: |x| ≤ 2^20·π/2 (high word of |x| ≤ 0x413921fb). */
-const TRIG_LIMIT = 1647099.3291652855;
+/** cos and sin reduce exactly below here, ≈ 2^20·π/2 (fdlibm's bound: high word of |x| ≤ 0x413921fb). */
+const TRIG_LIMIT = 1647100;
 
 /** x − n·π/2 as the sum y0 + y1 (|y0| ≤ π/4 + ε), written to `reduced`; returns n. */
 function remPio2(x: number, reduced: Float64Array): number {
@@ -323,14 +323,14 @@ const reducedArg = new Float64Array(2);
 /** n and the reduced argument (in `reducedArg`) for cos and sin of |x| > π/4; throws past the limit. */
 function reduceTrig(name: string, x: number): number {
   if ((highWord(x) & 0x7fffffff) > 0x413921fb) {
-    throw new RangeError(`${name}: |x| must be at most 2^20·π/2 (${TRIG_LIMIT}), got ${x}`);
+    throw new RangeError(`${name}: |x| must be below ${TRIG_LIMIT} (about 2^20·π/2), got ${x}`);
   }
   return remPio2(x, reducedArg);
 }
 
 /**
- * The cosine, in IEEE double arithmetic only (fdlibm's algorithm, < 1 ulp), for |x| ≤ 2^20·π/2
- * (≈ 1.6e6; the initialiser and the cosine schedule use [0, 2π]). Larger arguments would need
+ * The cosine, in IEEE double arithmetic only (fdlibm's algorithm, < 1 ulp), for |x| < 1647100
+ * (about 2^20·π/2; the initialiser and the cosine schedule use [0, 2π]). Larger arguments would need
  * Payne–Hanek reduction, which nothing here needs: they throw a RangeError. cos(NaN) and cos(±∞) are
  * NaN.
  *
@@ -358,7 +358,7 @@ export function cos(x: number): number {
 }
 
 /**
- * The sine, in IEEE double arithmetic only (fdlibm's algorithm, < 1 ulp), for |x| ≤ 2^20·π/2; as
+ * The sine, in IEEE double arithmetic only (fdlibm's algorithm, < 1 ulp), for |x| < 1647100; as
  * {@link cos}.
  *
  * ```ts
