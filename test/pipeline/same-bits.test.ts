@@ -1,0 +1,55 @@
+// The golden runs of test/fixtures/sameBits.ts, bit for bit: every loss, smooth loss, validation loss,
+// sample and generated text as test/fixtures/same-bits.json recorded them. The same file is checked in
+// Chromium by test/browser/same-bits.test.ts; this is the Node half.
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { runSameBits, SAME_BITS_RUNS, type SameBitsRun } from '../fixtures/sameBits.js';
+import { wasmSimdAvailable } from '../../src/index.js';
+
+const FILE = fileURLToPath(new URL('../../../test/fixtures/same-bits.json', import.meta.url));
+
+/** The recorded runs. */
+export function recordedSameBits(): SameBitsRun[] {
+  return (JSON.parse(readFileSync(FILE, 'utf8')) as { results: SameBitsRun[] }).results;
+}
+
+/** Compares one run with its record, naming the first value that differs. */
+export function expectSameBits(got: SameBitsRun, want: SameBitsRun, engine: string): void {
+  for (const key of ['losses', 'smoothLosses'] as const) {
+    const i = got[key].findIndex((v, k) => !Object.is(v, want[key][k]));
+    if (i >= 0) expect.fail(`${engine}, ${got.name}: ${key}[${i}] is ${got[key][i]}, recorded ${want[key][i]}`);
+    expect(got[key]).to.have.length(want[key].length);
+  }
+  expect(got.validation, `${engine}, ${got.name}: validation`).to.deep.equal(want.validation);
+  expect(got.samples, `${engine}, ${got.name}: samples`).to.deep.equal(want.samples);
+  expect(got.generated, `${engine}, ${got.name}: generated text`).to.equal(want.generated);
+}
+
+describe('same bits: golden runs of 200 iterations, bit for bit (Node)', function () {
+  this.timeout(120_000);
+  const recorded = recordedSameBits();
+
+  it('the record covers every run, and the runs learn (the golden numbers are not degenerate)', () => {
+    expect(recorded.map((r) => r.name)).to.deep.equal(SAME_BITS_RUNS.map((r) => r.name));
+    for (const r of recorded) {
+      expect(r.losses).to.have.length(200);
+      expect(r.smoothLosses[199]).to.be.below(r.smoothLosses[0]!);
+      expect(r.validation.map((v) => v.iteration)).to.deep.equal([0, 50, 100, 150]);
+      expect(r.samples.map((s) => s.iteration)).to.deep.equal([0, 100]);
+      expect(r.generated).to.have.length(120);
+    }
+    // The kernels agree to rounding at the first step, yet each has its own bits (so each is pinned).
+    const [ref, js, wasm] = recorded;
+    expect(js!.losses[0]).to.be.closeTo(ref!.losses[0]!, 1e-12 * ref!.losses[0]!);
+    expect(wasm!.losses[0]).to.be.closeTo(ref!.losses[0]!, 1e-12 * ref!.losses[0]!);
+  });
+
+  for (const run of SAME_BITS_RUNS) {
+    it(`${run.name}: losses, smooth losses, validation, samples and generated text as recorded`, async function () {
+      if (run.kernel === 'wasm' && !wasmSimdAvailable()) this.skip();
+      const want = recorded.find((r) => r.name === run.name)!;
+      expectSameBits(await runSameBits(run), want, `Node ${process.version}`);
+    });
+  }
+});
