@@ -58,10 +58,14 @@ export function jsonLines(stdout: string): Array<Record<string, unknown>> {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-/** Lines of the given types (e.g. loss, sample, val), re-serialised for exact comparison. */
+/**
+ * Lines of the given types (e.g. loss, sample, val), re-serialised for exact comparison. Lines marked
+ * `final` (a run's last iteration, logged and evaluated though it is not a regular one) are left out, so
+ * a run split by a resume compares equal to an uninterrupted one.
+ */
 export function linesOfType(stdout: string, ...types: string[]): string[] {
   return jsonLines(stdout)
-    .filter((r) => types.includes(r.type as string))
+    .filter((r) => types.includes(r.type as string) && r.final !== true)
     .map((r) => JSON.stringify(r));
 }
 

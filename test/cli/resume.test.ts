@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, DEFAULT_CORPUS, linesOfType, readJson, removeDir, runCli, tempDir, TINY_TEXT, writeText } from './helpers.js';
+import { CLI, DEFAULT_CORPUS, jsonLines, linesOfType, readJson, removeDir, runCli, tempDir, TINY_TEXT, writeText } from './helpers.js';
 
 const SMALL = ['--hidden-size', '8', '--seq-length', '8', '--json', '--log-every', '3', '--sample-every', '7', '--sample-length', '15'];
 
@@ -67,7 +67,10 @@ describe('train --resume', function () {
     expect([...linesOfType(first.stdout, ...types), ...linesOfType(second.stdout, ...types)]).to.deep.equal(linesOfType(straight.stdout, ...types));
     const vals = linesOfType(straight.stdout, 'val').map((l) => JSON.parse(l) as { iter: number; loss: number });
     expect(vals.map((v) => v.iter)).to.deep.equal([0, 20, 40, 60, 80, 100]);
-    const bestLoss = Math.min(...vals.map((v) => v.loss));
+    // Each run also measured its final weights (iterations 69 and 119), and keep-best saw them.
+    const measured = [...jsonLines(first.stdout), ...jsonLines(second.stdout)].filter((r) => r.type === 'val') as Array<{ iter: number; loss: number }>;
+    expect(measured.map((v) => v.iter)).to.deep.equal([0, 20, 40, 60, 69, 80, 100, 119]);
+    const bestLoss = Math.min(...measured.map((v) => v.loss));
     const best = readJson(join(dir, 'best.json')) as { training: { validation: { best: { loss: number; iteration: number } } } };
     expect(best.training.validation.best.loss).to.equal(bestLoss);
   });

@@ -84,7 +84,7 @@ describe('cli train: optimizer flags', function () {
     [['--optimizer', 'lbfgs'], '--optimizer must be one of sgd, momentum, nesterov, rmsprop, adam, adamw, adagrad, got "lbfgs"'],
     [['--lr-schedule', 'step:factor=0.5'], '--lr-schedule step:factor=0.5: every must be a positive integer, got undefined'],
     [['--lr-schedule', 'cosine:warmup=200,total=100'], '--lr-schedule cosine:warmup=200,total=100: total must be greater than warmup (200), got 100'],
-    [['--lr-schedule', 'linear'], '--lr-schedule must be one of constant, step:..., exp:..., cosine:..., got "linear"'],
+    [['--lr-schedule', 'linear'], '--lr-schedule must be one of constant, step:..., exp:..., cosine:..., warmup:..., got "linear"'],
     [['--lr-schedule', 'exp:gamma'], '--lr-schedule must be KIND:key=number,... (bad part "gamma"), got "exp:gamma"'],
     [['--clip', '-1'], '--clip must be a number ≥ 0 (0 turns clipping off), got -1'],
     [['--clip-norm', '0'], '--clip-norm must be a positive number, got "0"'],

@@ -12,7 +12,11 @@ describe('CLI: min-char-rnn train', () => {
     const r = runCli(['train', ...small, '--iterations', '201']);
     expect(r.status, r.stderr).to.equal(0);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).to.equal('----');
+    // The classic script's first line, then what is trained and how it is measured.
+    expect(lines[0]).to.match(/^data has [\d,]+ characters, \d+ unique\.$/);
+    expect(lines[1]).to.match(/^model: vanilla RNN, hidden 16, seq length 10, [\d,]+ parameters; adagrad, learning rate 0\.1; clip ±5; kernel /);
+    expect(lines[2]).to.match(/^split: [\d,]+ characters to train on, [\d,]+ held out \(5%\); validation every 1,000 iterations and at the end$/);
+    expect(lines[3]).to.equal('----');
     expect(r.stdout).to.match(/^iter 0, loss: \d+\.\d{6}$/m);
     expect(r.stdout).to.match(/^iter 100, loss: \d+\.\d{6}$/m);
     expect(r.stdout).to.match(/^iter 200, loss: \d+\.\d{6}$/m);
@@ -34,8 +38,9 @@ describe('CLI: min-char-rnn train', () => {
     const V = (start.vocab as string[]).length;
     expect(start.parameters).to.equal(2 * 16 * V + 16 * 16 + 16 + V);
     const losses = out.filter((o) => o.type === 'loss');
-    expect(losses.map((o) => o.iter)).to.deep.equal([0, 20, 40]);
-    for (const l of losses) {
+    expect(losses.map((o) => o.iter)).to.deep.equal([0, 20, 40, 59]); // and the last iteration, marked final
+    expect(losses.map((o) => o.final)).to.deep.equal([undefined, undefined, undefined, true]);
+    for (const l of losses.slice(0, 3)) {
       expect(Object.keys(l).sort()).to.deep.equal(['iter', 'loss', 'smoothLoss', 'type']);
       expect(l.loss).to.be.a('number');
     }

@@ -22,9 +22,10 @@ describe('train: validation', function () {
     expect(withVal.status, withVal.stderr).to.equal(0);
     expect(linesOfType(withVal.stdout, 'loss', 'sample')).to.deep.equal(linesOfType(without.stdout, 'loss', 'sample'));
     const vals = jsonLines(withVal.stdout).filter((l) => l.type === 'val');
-    expect(vals.map((v) => v.iter)).to.deep.equal([0, 15, 30, 45, 60, 75]);
+    expect(vals.map((v) => v.iter)).to.deep.equal([0, 15, 30, 45, 60, 75, 89]); // the final weights too
+    expect(vals[6]!.final).to.equal(true);
     for (const v of vals) {
-      expect(Object.keys(v)).to.deep.equal(['type', 'iter', 'loss', 'bitsPerChar']);
+      expect(Object.keys(v)).to.deep.equal(['type', 'iter', 'loss', 'bitsPerChar', ...(v.final ? ['final'] : [])]);
       expect(v.bitsPerChar).to.equal((v.loss as number) / Math.LN2);
     }
     expect(linesOfType(without.stdout, 'val')).to.deep.equal([]);
