@@ -90,7 +90,7 @@ export interface TrainPlan {
 }
 
 /** Iterations of linear learning-rate warm-up a run started with `--init` gets unless `--lr-schedule` is given. */
-export const INIT_WARMUP = 100;
+export const INIT_WARMUP = 1000;
 
 /** Characters of the training text measured for the starting smooth loss when nothing is held out. */
 const INIT_MEASURE_CHARS = 10_000;

@@ -1,4 +1,4 @@
-import { defer, filter, identity, map, Subject, Subscription, type OperatorFunction, type Observable } from 'rxjs';
+import { defer, filter, identity, map, Subject, Subscription, takeUntil, type OperatorFunction, type Observable } from 'rxjs';
 import type { Corpus } from '../corpus/corpus.js';
 import { evaluateEvery, evaluateStep, type EvaluatedStep, type Evaluation } from '../operators/evaluateEvery.js';
 import { windows, type WindowCursor } from '../corpus/windows.js';
@@ -392,6 +392,8 @@ export function train(corpus: Corpus, config?: TrainConfig): Training {
     resolveDone = resolve;
   });
   const handle = new Subscription(() => stop());
+  // Ends the source synchronously, even while its first stretch of windows runs inside subscribe().
+  const ended$ = new Subject<void>();
 
   const record = (v: Evaluation): void => {
     validationHistory.push(v);
@@ -402,6 +404,7 @@ export function train(corpus: Corpus, config?: TrainConfig): Training {
   const end = (reason: TrainingEndReason, error?: Error): void => {
     if (ended) return;
     ended = true;
+    ended$.next();
     source?.unsubscribe();
     let failure = error;
     const v = resolved.validation;
@@ -455,8 +458,9 @@ export function train(corpus: Corpus, config?: TrainConfig): Training {
       if (started || ended) return handle;
       started = true;
       startedAt = now();
-      const subscription = steps.subscribe({
+      const subscription = steps.pipe(takeUntil(ended$)).subscribe({
         next: (s) => {
+          if (ended) return;
           last = s;
           if (s.iteration % logEvery === 0) recordLoss(lossHistory, s.iteration, s.smoothLoss);
           emitting = true;
