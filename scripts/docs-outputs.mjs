@@ -46,6 +46,21 @@ export const OUTPUTS = [
     pick: (l) => [...l.slice(0, 3), ...block(l, '----', '----'), lineStarting(l, 'iter 0, loss'), lineStarting(l, 'iter 0, val loss'), '...', ...l.slice(-4)],
   },
   {
+    id: 'json-lines',
+    file: 'README.md',
+    argv: [CLI, 'train', '--iterations', '1000', '--json'],
+    pick: (l) => {
+      const records = l.map((x) => JSON.parse(x));
+      const short = (r) => {
+        if (r.type === 'start') return JSON.stringify({ ...r, vocab: '@VOCAB@' }).replace('"@VOCAB@"', `[${r.vocab.slice(0, 3).map((c) => JSON.stringify(c)).join(',')},...]`);
+        if (r.type === 'sample') return JSON.stringify({ ...r, text: `${[...r.text].slice(0, 30).join('')}...` });
+        return JSON.stringify(r);
+      };
+      const first = (type) => records.find((r) => r.type === type);
+      return [first('start'), first('sample'), first('loss'), first('val'), ...records.slice(-3)].map(short);
+    },
+  },
+  {
     id: 'val-line',
     file: 'docs/checkpoints.md',
     argv: [CLI, 'train', '--iterations', '2001', '--sample-every', '0', '--eval-every', '2000', '--json'],
@@ -93,7 +108,8 @@ export function mask(text) {
     .replace(/\b\d+(\.\d+)?s\b/g, '<time>')
     .replace(/\b\d+m \d\ds\b/g, '<time>')
     .replace(/[\d,]+ chars\/s/g, '<speed> chars/s')
-    .replace(/\(\d+(\.\d+)? s\)/g, '(<time>)');
+    .replace(/\(\d+(\.\d+)? s\)/g, '(<time>)')
+    .replace(/"(seconds|charsPerSecond)":[\d.e+-]+/g, '"$1":<n>');
 }
 
 // Entries that quote one run share it.

@@ -14,7 +14,7 @@ export const EXPORT_FLAGS: readonly FlagSpec[] = [
   { name: 'out', kind: 'string', value: 'FILE', help: 'where to write it (required; replaced atomically)' },
   { name: 'format', kind: 'string', value: 'F', help: 'safetensors or json', default: 'json when FILE ends in .json, else safetensors' },
   { name: 'json', kind: 'boolean', help: 'report as a JSON line' },
-  { name: 'help', kind: 'boolean', help: 'show this help' },
+  { name: 'help', kind: 'boolean', help: 'show this help (also -h)' },
 ];
 
 export const EXPORT_HELP = formatHelp(

@@ -15,7 +15,7 @@ export const SAMPLE_FLAGS: readonly FlagSpec[] = [
   { name: 'argmax', kind: 'boolean', help: 'always take the most likely character (no randomness)' },
   { name: 'top-k', kind: 'positive-integer', value: 'K', help: 'draw only among the K most likely characters', default: 'all' },
   { name: 'json', kind: 'boolean', help: 'print JSON lines instead of plain text' },
-  { name: 'help', kind: 'boolean', help: 'show this help' },
+  { name: 'help', kind: 'boolean', help: 'show this help (also -h)' },
 ];
 
 export const SAMPLE_HELP = formatHelp(

@@ -37,8 +37,8 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
     name: 'lr-schedule',
     kind: 'string',
     value: 'SPEC',
-    help: 'learning-rate multiplier by iteration: step:every=N[,factor=F] | exp:gamma=G | cosine:total=N[,warmup=N][,min=F] | constant',
-    default: 'constant',
+    help: 'learning-rate multiplier by iteration: step:every=N[,factor=F] | exp:gamma=G | cosine:total=N[,warmup=N][,min=F] | warmup:steps=N | constant',
+    default: 'constant; warmup:steps=1000 with --init',
   },
   { name: 'clip', kind: 'number', value: 'X', help: 'clip each gradient element to [-X, X]; 0 = off', default: '5' },
   { name: 'clip-norm', kind: 'positive-number', value: 'X', help: 'then scale gradients down to global norm X when above it', default: 'off' },
@@ -48,14 +48,14 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
   { name: 'sample-length', kind: 'positive-integer', value: 'N', help: 'characters per sample', default: '200' },
   { name: 'temperature', kind: 'positive-number', value: 'X', help: 'sampling temperature', default: '1' },
   { name: 'log-every', kind: 'positive-integer', value: 'N', help: 'report the loss every N iterations', default: '100' },
-  { name: 'init', kind: 'string', value: 'FILE', help: 'start from the weights (and vocabulary) of a checkpoint or .safetensors file' },
+  { name: 'init', kind: 'string', value: 'FILE', help: 'start from the weights (and vocabulary) of a checkpoint or .safetensors file, measured first; the learning rate warms up' },
   { name: 'checkpoint', kind: 'string', value: 'FILE', help: 'save the training state to FILE (atomically) every --checkpoint-every iterations, at the end and on Ctrl-C' },
   { name: 'checkpoint-every', kind: 'positive-integer', value: 'N', help: 'how often to save the checkpoint and the chart', default: '1000' },
   { name: 'resume', kind: 'string', value: 'FILE', help: 'continue the run saved in checkpoint FILE exactly (--iterations is the total to reach; checkpoints go to FILE unless --checkpoint says otherwise)' },
   { name: 'val-fraction', kind: 'number', value: 'F', help: 'hold out the last F of the corpus for validation, 0 = none', default: '0.05 when 5% is at least 10 windows, else 0' },
-  { name: 'eval-every', kind: 'count', value: 'N', help: 'measure the validation loss every N iterations, 0 = never', default: '1000, more for large held-out parts' },
-  { name: 'keep-best', kind: 'string', value: 'FILE', help: 'also keep the checkpoint with the lowest validation loss in FILE' },
-  { name: 'plot', kind: 'string', value: 'FILE', help: 'write an SVG chart of the training and validation loss at every checkpoint and at the end' },
+  { name: 'eval-every', kind: 'count', value: 'N', help: 'measure the validation loss every N iterations and at the end, 0 = never', default: '1000, more for large held-out parts' },
+  { name: 'keep-best', kind: 'string', value: 'FILE', help: 'also keep the checkpoint with the lowest validation loss in FILE (remembered by --resume)' },
+  { name: 'plot', kind: 'string', value: 'FILE', help: 'write an SVG chart of the training and validation loss at every checkpoint and at the end (remembered by --resume)' },
   {
     name: 'kernel',
     kind: 'string',
@@ -64,7 +64,7 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
     default: 'auto',
   },
   { name: 'json', kind: 'boolean', help: 'print JSON lines instead of text' },
-  { name: 'help', kind: 'boolean', help: 'show this help' },
+  { name: 'help', kind: 'boolean', help: 'show this help (also -h)' },
 ];
 
 export const TRAIN_HELP = formatHelp(
