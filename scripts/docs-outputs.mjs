@@ -70,6 +70,22 @@ export const OUTPUTS = [
     },
   },
   {
+    id: 'checkpoint-file',
+    file: 'docs/checkpoints.md',
+    argv: [CLI, 'train', '--corpus', 'ab.txt', '--hidden-size', '2', '--seq-length', '4', '--iterations', '30', '--sample-every', '10',
+      '--sample-length', '8', '--log-every', '10', '--checkpoint-every', '10', '--checkpoint', 'ck.json'],
+    inTemp: true,
+    files: { 'ab.txt': 'acca bcbc caca bbca acbc cbbc aaca cbca caac abab bccb cbbc cbab aaab abcb cbbc.' },
+    output: 'ck.json',
+    pick: (l) =>
+      l.map((x) =>
+        x
+          .replace(/"path": ".*"/, '"path": "/home/me/ab.txt"')
+          .replace(/("S": \[(?:\d+,){6})[\d,]*\]/, '$1 … 256 bytes in all]')
+          .replace(/("memory": \[(?:[^,]+,){3})[^\]]*\]/, '$1 … one number per parameter]'),
+      ),
+  },
+  {
     id: 'train-and-subscribe',
     file: 'examples/train-and-subscribe.ts',
     argv: ['dist/examples/train-and-subscribe.js'],
@@ -122,6 +138,7 @@ function run(entry) {
 
 function runOnce(entry) {
   const cwd = entry.inTemp ? mkdtempSync(join(tmpdir(), 'docs-outputs-')) : ROOT;
+  for (const [name, text] of Object.entries(entry.files ?? {})) writeFileSync(join(cwd, name), text);
   const argv = entry.argv.map((a, i) => (i === 0 && entry.inTemp ? join(ROOT, a) : a));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -130,9 +147,11 @@ function runOnce(entry) {
     child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
     child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
     child.on('close', (code) => {
+      // The quoted output is stdout, or a file the run wrote.
+      const text = code === 0 && entry.output ? readFileSync(join(cwd, entry.output), 'utf8') : out;
       if (entry.inTemp) rmSync(cwd, { recursive: true, force: true });
       if (code !== 0) reject(new Error(`${entry.id}: exit ${code}: ${err.trim()}`));
-      else resolve(out.replace(/\n$/, '').split('\n'));
+      else resolve(text.replace(/\n$/, '').split('\n'));
     });
   });
 }
