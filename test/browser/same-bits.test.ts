@@ -3,7 +3,7 @@
 // browser as in Node. Skipped, with one line saying why, when there is no Chromium.
 import { expect } from 'chai';
 import { exp, log } from '../../src/math/elementary.js';
-import { expectSameBits, recordedSameBits } from '../pipeline/same-bits.test.js';
+import { expectSameBits, recordedSameBits } from '../fixtures/sameBitsRecord.js';
 import type { SameBitsRun } from '../fixtures/sameBits.js';
 import { chromiumOrSkipNotice, launchChromium, runInChromium, type Chromium } from './harness.js';
 

@@ -2,29 +2,9 @@
 // sample and generated text as test/fixtures/same-bits.json recorded them. The same file is checked in
 // Chromium by test/browser/same-bits.test.ts; this is the Node half.
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { runSameBits, SAME_BITS_RUNS, type SameBitsRun } from '../fixtures/sameBits.js';
+import { runSameBits, SAME_BITS_RUNS } from '../fixtures/sameBits.js';
+import { expectSameBits, recordedSameBits } from '../fixtures/sameBitsRecord.js';
 import { wasmSimdAvailable } from '../../src/index.js';
-
-const FILE = fileURLToPath(new URL('../../../test/fixtures/same-bits.json', import.meta.url));
-
-/** The recorded runs. */
-export function recordedSameBits(): SameBitsRun[] {
-  return (JSON.parse(readFileSync(FILE, 'utf8')) as { results: SameBitsRun[] }).results;
-}
-
-/** Compares one run with its record, naming the first value that differs. */
-export function expectSameBits(got: SameBitsRun, want: SameBitsRun, engine: string): void {
-  for (const key of ['losses', 'smoothLosses'] as const) {
-    const i = got[key].findIndex((v, k) => !Object.is(v, want[key][k]));
-    if (i >= 0) expect.fail(`${engine}, ${got.name}: ${key}[${i}] is ${got[key][i]}, recorded ${want[key][i]}`);
-    expect(got[key]).to.have.length(want[key].length);
-  }
-  expect(got.validation, `${engine}, ${got.name}: validation`).to.deep.equal(want.validation);
-  expect(got.samples, `${engine}, ${got.name}: samples`).to.deep.equal(want.samples);
-  expect(got.generated, `${engine}, ${got.name}: generated text`).to.equal(want.generated);
-}
 
 describe('same bits: golden runs of 200 iterations, bit for bit (Node)', function () {
   this.timeout(120_000);
