@@ -213,6 +213,12 @@ export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
  *   .pipe(last())
  *   .subscribe((s) => console.log(s.iteration, s.smoothLoss < 45));
  * // 299 true
+  *
+ * // Any model family, on B streams: a 2-layer GRU with dropout over 4 streams of the text.
+ * trainingSteps(corpus, { model: { type: 'gru', hiddenSize: 32, layers: 2, dropout: 0.1 }, batchSize: 4, seqLength: 16, iterations: 50 })
+ *   .pipe(last())
+ *   .subscribe((s) => console.log(s.model.spec.type, s.hprev.length));
+ * // gru 256  (4 streams × 2 layers × 32)
  * ```
  *
  * @param corpus The encoded text.
