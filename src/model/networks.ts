@@ -26,7 +26,7 @@ export interface NetworkOptions {
  * import { createNetwork } from 'min-char-rnn';
  * const net = createNetwork({ type: 'gru', hiddenSize: 16, layers: 2 }, 30, { maxSeqLength: 25, batchSize: 4 });
  * console.log(net.kernelName, net.stateSize, net.params.data.length);
- * // reference 32 5246
+ * // reference 32 4446
  * ```
  */
 export function createNetwork(spec: ModelSpec, vocabSize: number, options: NetworkOptions): Network {
