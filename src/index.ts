@@ -52,7 +52,7 @@ export { rnnFamily } from './model/rnn/cell.js';
 export { lstmFamily } from './model/lstm/cell.js';
 export { gruFamily } from './model/gru/cell.js';
 export type { Network, Sampler } from './model/network.js';
-export { createNetwork, classicNetwork, type NetworkOptions } from './model/networks.js';
+export { createNetwork, classicNetwork, networkKernelName, type NetworkOptions } from './model/networks.js';
 export { createStackNetwork, stackWeights, outputForward, outputBackward, type StackWeights } from './model/stack.js';
 export { sigmoid } from './math/sigmoid.js';
 export { referenceKernel, forward, backward } from './model/reference.js';
@@ -135,7 +135,7 @@ export {
   type LossRecord,
 } from './pipeline/train.js';
 
-// Checkpoints (format 1, JSON, with training state) and safetensors export
+// Checkpoints (formats 1 and 2, JSON, with training state) and safetensors (classic and PyTorch names)
 export {
   serializeCheckpoint,
   serializeTrainingCheckpoint,
@@ -143,6 +143,8 @@ export {
   numberJson,
   CHECKPOINT_FORMAT,
   CHECKPOINT_VERSION,
+  CHECKPOINT_VERSION_MODELS,
+  checkpointVersion,
   type ModelSnapshot,
 } from './checkpoint/format.js';
 export {
@@ -167,11 +169,13 @@ export {
   encodeModelSafetensors,
   decodeModelSafetensors,
   modelMetadata,
+  torchTensors,
   isSafetensors,
   MAX_HEADER_BYTES,
   type TensorEntry,
   type DecodedTensor,
   type SafetensorsContents,
+  type SafetensorsExportOptions,
 } from './checkpoint/safetensors.js';
 export { decodeCheckpoint, type LoadedCheckpoint } from './checkpoint/decode.js';
 

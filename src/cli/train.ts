@@ -4,6 +4,7 @@ import { recordLoss, snapshotTraining, type TrainingCheckpoint } from '../checkp
 import { ConfigError } from '../errors.js';
 import { kernelByName } from '../model/kernels.js';
 import { modelParameterCount } from '../model/families.js';
+import { networkKernelName } from '../model/networks.js';
 import { describeSpec, MODEL_TYPES } from '../model/spec.js';
 import { OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES } from '../optimizers/registry.js';
 import type { Evaluation } from '../operators/evaluateEvery.js';
@@ -367,7 +368,7 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
           clip: plan.hyperparameters.clip,
           clipNorm: plan.hyperparameters.clipNorm,
           seed: String(plan.hyperparameters.seed),
-          kernel: plan.config.kernel?.name,
+          kernel: networkKernelName(spec, plan.batchSize, plan.config.kernel),
           ...(target !== undefined ? { iterations: target } : {}),
           trainLength: plan.train.ids.length,
           valLength: plan.validation?.ids.length ?? 0,

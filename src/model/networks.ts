@@ -39,6 +39,17 @@ export function createNetwork(spec: ModelSpec, vocabSize: number, options: Netwo
 }
 
 /**
+ * The name of the implementation {@link createNetwork} will use for `spec` on B streams with `kernel`,
+ * without building it: the kernel's own for the classic model at B = 1 and for a kernel that implements
+ * networks, else `reference`.
+ */
+export function networkKernelName(spec: ModelSpec, batchSize: number, kernel: Kernel = defaultKernel()): string {
+  const s = resolveModelSpec(spec);
+  if (isClassicSpec(s) && batchSize === 1 && s.dropout === 0) return kernel.name;
+  return kernel.createNetwork ? kernel.name : 'reference';
+}
+
+/**
  * A classic kernel's {@link Model} seen as a one-stream {@link Network}: `hprev` is row 0 of its `hs`,
  * `h` the row after the last window, so nothing is copied that the classic loop did not copy.
  */

@@ -33,6 +33,7 @@ describe('CLI with lstm and gru', function () {
     expect(start).to.include({ hiddenSize: 256, seqLength: 64, layers: 2, batchSize: 32, dropout: 0, clip: 0, clipNorm: 5, learningRate: 0.002 });
     expect(start.model).to.deep.equal({ type: 'lstm', hiddenSize: 256, layers: 2, dropout: 0 });
     expect((start.optimizer as { name: string }).name).to.equal('adam');
+    expect(start.kernel).to.equal('reference'); // what computes it, whatever --kernel prefers
     const V = (start.vocab as string[]).length;
     const H = 256;
     expect(start.parameters).to.equal(4 * H * V + 4 * H * H + 8 * H + 4 * H * H + 4 * H * H + 8 * H + V * H + V);
