@@ -36,7 +36,16 @@ export {
   type ModelSpec,
   type ResolvedModelSpec,
 } from './model/spec.js';
-export { layoutTensors, tensorOf, tensorSize, type TensorShape, type ParamTensor, type ModelParams } from './model/tensors.js';
+export {
+  layoutTensors,
+  tensorOf,
+  tensorSize,
+  tensorViews,
+  type TensorShape,
+  type ParamTensor,
+  type ModelParams,
+  type TensorView,
+} from './model/tensors.js';
 export {
   familyOf,
   paramTable,
