@@ -82,6 +82,7 @@ export { clipByValue } from './operators/clipByValue.js';
 export { clipByGlobalNorm, globalNorm } from './operators/clipByGlobalNorm.js';
 export {
   evaluateEvery,
+  evaluateStep,
   heldOutLoss,
   type EvaluateEveryConfig,
   type Evaluation,
@@ -113,6 +114,7 @@ export {
   stepDecay,
   exponentialDecay,
   cosineDecay,
+  linearWarmup,
   constantSchedule,
   createSchedule,
   parseSchedule,
@@ -141,6 +143,9 @@ export {
   type ResumeState,
   type ValidationConfig,
   type TrainedStep,
+  type TrainedModel,
+  type TrainingResult,
+  type TrainingEndReason,
   type LossRecord,
 } from './pipeline/train.js';
 
@@ -160,6 +165,7 @@ export {
   snapshotTraining,
   resumeConfig,
   resumeStateOf,
+  trainingCheckpoint,
   recordLoss,
   encodeTrainingState,
   decodeTrainingState,
