@@ -136,7 +136,7 @@ function startTiming(): () => Timing {
  * same windows (the classic wrap rule), hidden state carried from window to window, clipping at 5 and
  * Adagrad with lr 0.1, each with the kernel's own fast version when it has one, as the operators call them.
  */
-function bareRun(kernel: Kernel, corpus: Corpus, H: number, iterations: number): Timing {
+function bareRun(kernel: Kernel, corpus: Corpus<Int32Array>, H: number, iterations: number): Timing {
   const stop = startTiming(); // the set-up counts, as it does in the pipeline
   const V = corpus.vocab.size;
   const ids = corpus.ids;

@@ -1,8 +1,9 @@
 // The public API. Grouped by pipeline stage; each config type is exported beside its operator.
 
 // Corpus: vocabulary and windows
-export { buildVocabulary, vocabularyFromChars, encode, decode, type Vocabulary } from './corpus/vocabulary.js';
-export { createCorpus, type Corpus } from './corpus/corpus.js';
+export { buildVocabulary, vocabularyFromChars, encode, decode, requireScalarValues, type Vocabulary } from './corpus/vocabulary.js';
+export { createCorpus, idSlice, type Corpus, type CorpusIds } from './corpus/corpus.js';
+export { corpusFromChunks, idArrayFor, type ByteChunks, type CorpusFromChunksConfig } from './corpus/stream.js';
 export { windows, type Window, type WindowCursor, type WindowsConfig } from './corpus/windows.js';
 export {
   splitCorpus,
@@ -151,4 +152,4 @@ export { lineChartSvg, type Series, type LineChartConfig } from './plot/lineChar
 export { lossChartSvg, type LossChartData, type LossChartConfig } from './plot/lossChart.js';
 
 // Errors
-export { ConfigError, CorpusError, CheckpointError, NonFiniteLossError } from './errors.js';
+export { ConfigError, CorpusError, CheckpointError, NonFiniteLossError, OutputError } from './errors.js';

@@ -1,5 +1,5 @@
 // Checkpoint format 1: JSON text, readable by any language (the numpy yardstick reads it as is).
-import { vocabularyFromChars, type Vocabulary } from '../corpus/vocabulary.js';
+import { requireScalarValues, vocabularyFromChars, type Vocabulary } from '../corpus/vocabulary.js';
 import { CheckpointError, CorpusError } from '../errors.js';
 import { PARAM_NAMES, paramShapes, paramsView, type ParamName, type Params } from '../model/params.js';
 import { jsonText, numberJson, type JsonLike } from './json.js';
@@ -96,6 +96,7 @@ export function parseCheckpoint(
   let vocab: Vocabulary;
   try {
     vocab = vocabularyFromChars(raw.vocab as string[]);
+    requireScalarValues(vocab);
   } catch (e) {
     if (e instanceof CorpusError) throw new CheckpointError(e.message);
     throw e;
@@ -105,6 +106,15 @@ export function parseCheckpoint(
     throw new CheckpointError(`hiddenSize must be a positive integer, got ${JSON.stringify(H)}`);
   }
   if (!isObject(raw.params)) throw new CheckpointError('params must be an object holding Wxh, Whh, Why, bh, by');
+  // Check the declared size against the data before allocating for it: a file claiming hiddenSize 1e12
+  // must fail on its shapes, not on an allocation.
+  const bh = raw.params.bh;
+  if (Array.isArray(bh) && bh.length !== H) {
+    throw new CheckpointError(`params.bh has ${bh.length} entries but hiddenSize is ${H}`);
+  }
+  if (!Array.isArray(raw.params.Whh) || raw.params.Whh.length !== H) {
+    throw new CheckpointError(`params.Whh has ${Array.isArray(raw.params.Whh) ? raw.params.Whh.length : 'no'} rows but hiddenSize is ${H}`);
+  }
   const params = paramsView(H, vocab.size);
   const shapes = paramShapes(H, vocab.size);
   for (const name of PARAM_NAMES) readTensor(name, raw.params[name], shapes[name], params[name]);

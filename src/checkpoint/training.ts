@@ -168,9 +168,20 @@ function copyValidation(v: ValidationState): ValidationState {
 export function recordLoss(history: Array<readonly [number, number]>, iteration: number, smoothLoss: number): void {
   history.push([iteration, smoothLoss]);
   if (history.length > MAX_LOSS_HISTORY) {
-    const kept = history.filter((_, i) => i % 2 === 0 || i === history.length - 1);
-    history.length = 0;
-    history.push(...kept);
+    thinLossHistory(history);
+  }
+}
+
+/**
+ * Drops every other point (keeping the last) until at most {@link MAX_LOSS_HISTORY} remain, in place.
+ * A loop, not `push(...kept)`: spreading a long array overflows the call stack.
+ */
+export function thinLossHistory(history: Array<readonly [number, number]>): void {
+  while (history.length > MAX_LOSS_HISTORY) {
+    let n = 0;
+    const last = history.length - 1;
+    for (let i = 0; i <= last; i++) if (i % 2 === 0 || i === last) history[n++] = history[i];
+    history.length = n;
   }
 }
 
@@ -284,6 +295,12 @@ export function decodeTrainingState(raw: unknown, hiddenSize: number, vocabSize:
     }
     const s = object(o.state, 'training.optimizer.state');
     if (typeof s.name !== 'string') throw new CheckpointError('training.optimizer.state.name must be a string');
+    // Caught here, not when training starts, so the message can name the file (the caller adds it).
+    if (s.name !== resolved.name) {
+      throw new CheckpointError(
+        `training.optimizer.state is the state of ${JSON.stringify(s.name)} but the spec names ${JSON.stringify(resolved.name)}`,
+      );
+    }
     const slotsRaw = object(s.slots, 'training.optimizer.state.slots');
     const slots: Record<string, Float64Array> = {};
     for (const [k, v] of Object.entries(slotsRaw)) slots[k] = numbers(v, `training.optimizer.state.slots.${k}`, P);
@@ -321,6 +338,8 @@ export function decodeTrainingState(raw: unknown, hiddenSize: number, vocabSize:
     if (!Array.isArray(p) || p.length !== 2) throw new CheckpointError(`${name} must be [iteration, smoothLoss]`);
     return [integer(p[0], name), finite(p[1], name)];
   });
+  // A file may hold more points than a run keeps (edited, or from another program): thin it as a run would.
+  thinLossHistory(lossHistory);
   return {
     iteration: integer(t.iteration, 'training.iteration'),
     position: integer(t.position, 'training.position'),

@@ -4,7 +4,7 @@ import { checkWritable, fsReason, loadCheckpointFile, writeFileAtomic } from '..
 import { serializeTrainingCheckpoint } from '../checkpoint/format.js';
 import { encodeModelSafetensors, isSafetensors } from '../checkpoint/safetensors.js';
 import { decodeCheckpoint } from '../checkpoint/decode.js';
-import { CheckpointError } from '../errors.js';
+import { CheckpointError, OutputError } from '../errors.js';
 import { parameterCount } from '../model/params.js';
 import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args.js';
 import { formatInteger } from './report.js';
@@ -57,7 +57,7 @@ export function exportCommand(argv: readonly string[]): Promise<number> {
   try {
     writeFileAtomic(out, bytes);
   } catch (e) {
-    throw new CheckpointError(`cannot write ${out}: ${fsReason(e)}`);
+    throw new OutputError(`cannot write ${out}: ${fsReason(e)}; an existing file there is unchanged`);
   }
   const parameters = parameterCount(model.params.hiddenSize, model.vocab.size);
   if (f.get('json') === true) {

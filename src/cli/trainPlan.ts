@@ -440,7 +440,7 @@ function checkOutputs(plan: TrainPlan): void {
     if (other) throw new UsageError(`--${flag} ${path} is the same file as the ${other}; choose another path`);
     seen.set(abs, `--${flag} file`);
     try {
-      checkWritable(path, flag === 'plot' ? 'plot' : 'checkpoint');
+      checkWritable(path, flag === 'plot' ? 'plot' : flag === 'keep-best' ? 'keep-best checkpoint' : 'checkpoint');
     } catch (e) {
       if (e instanceof CheckpointError) throw new UsageError(e.message);
       throw e;

@@ -1,12 +1,12 @@
 import { ConfigError, CorpusError, requireInteger } from '../errors.js';
-import type { Corpus } from './corpus.js';
+import type { Corpus, CorpusIds } from './corpus.js';
 
 /** A corpus cut in two: training text first, held-out text at the end. */
-export interface CorpusSplit {
+export interface CorpusSplit<Ids extends CorpusIds = CorpusIds> {
   /** The head, which training windows run over. */
-  readonly train: Corpus;
+  readonly train: Corpus<Ids>;
   /** The tail held out for validation; absent when the fraction is 0. */
-  readonly validation: Corpus | undefined;
+  readonly validation: Corpus<Ids> | undefined;
 }
 
 /** Fraction held out when the corpus is large enough and the user did not choose one. */
@@ -49,7 +49,7 @@ export function defaultValidationFraction(length: number, seqLength: number): nu
  * @param seqLength When given, the head must keep at least `seqLength + 1` characters (one window).
  * @returns The two parts.
  */
-export function splitCorpus(corpus: Corpus, fraction: number, seqLength?: number): CorpusSplit {
+export function splitCorpus<Ids extends CorpusIds>(corpus: Corpus<Ids>, fraction: number, seqLength?: number): CorpusSplit<Ids> {
   if (typeof fraction !== 'number' || !(fraction >= 0 && fraction < 1)) {
     throw new ConfigError('valFraction', fraction, 'a number in [0, 1)');
   }
@@ -68,7 +68,7 @@ export function splitCorpus(corpus: Corpus, fraction: number, seqLength?: number
   }
   if (held === 0) return { train: corpus, validation: undefined };
   return {
-    train: { vocab: corpus.vocab, ids: corpus.ids.subarray(0, cut) },
-    validation: { vocab: corpus.vocab, ids: corpus.ids.subarray(cut) },
+    train: { vocab: corpus.vocab, ids: corpus.ids.subarray(0, cut) as Ids },
+    validation: { vocab: corpus.vocab, ids: corpus.ids.subarray(cut) as Ids },
   };
 }

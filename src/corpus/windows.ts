@@ -1,7 +1,7 @@
 import { Observable } from 'rxjs';
 import { CorpusError, requireInteger } from '../errors.js';
 import { now, scheduleMacrotask } from '../util/macrotask.js';
-import type { Corpus } from './corpus.js';
+import { idSlice, type Corpus } from './corpus.js';
 
 /** One training window: `targets` is `inputs` shifted by one character. */
 export interface Window {
@@ -9,9 +9,12 @@ export interface Window {
   readonly iteration: number;
   /** Data position `p` of `inputs[0]` in the corpus. */
   readonly position: number;
-  /** ids[p .. p+T). A view into the corpus: read it, never write it. */
+  /**
+   * ids[p .. p+T). A view into the corpus when its ids are an Int32Array, else a copy of its own: read
+   * it, never write it.
+   */
   readonly inputs: Int32Array;
-  /** ids[p+1 .. p+T+1). A view into the corpus: read it, never write it. */
+  /** ids[p+1 .. p+T+1), likewise. */
   readonly targets: Int32Array;
   /** True when the hidden state must restart from zeros (first window, or the data wrapped). */
   readonly reset: boolean;
@@ -97,8 +100,8 @@ export function windows(corpus: Corpus, config?: WindowsConfig): Observable<Wind
         subscriber.next({
           iteration: n,
           position: p,
-          inputs: ids.subarray(p, p + seqLength),
-          targets: ids.subarray(p + 1, p + seqLength + 1),
+          inputs: idSlice(ids, p, p + seqLength),
+          targets: idSlice(ids, p + 1, p + seqLength + 1),
           reset,
         });
         p += seqLength;
