@@ -167,7 +167,7 @@ function bareRun(kernel: Kernel, corpus: Corpus<Int32Array>, H: number, iteratio
 /** The default pipeline (`trainingSteps`) run to completion; `sampleEvery` 0 leaves sampling out. */
 async function pipelineRun(
   kernel: Kernel,
-  corpus: Corpus,
+  corpus: Corpus<Int32Array>,
   H: number,
   iterations: number,
   sampleEvery: number,
@@ -242,7 +242,7 @@ interface SizeResult {
 /** Measures every kernel at hidden size H; kinds and kernels interleaved run by run so drift hits all alike. */
 async function measureSize(
   kernels: Kernel[],
-  corpus: Corpus,
+  corpus: Corpus<Int32Array>,
   H: number,
   o: Options,
   nullStepSeconds: number,
@@ -313,7 +313,7 @@ async function measureSize(
 }
 
 /** The pipeline's own cost per step, in seconds: the null kernel through the default pipeline (no sampling). */
-async function nullKernelStep(corpus: Corpus): Promise<number> {
+async function nullKernelStep(corpus: Corpus<Int32Array>): Promise<number> {
   const n = 20000;
   await pipelineRun(nullKernel, corpus, 100, n, 0); // warm-up
   const steps: number[] = [];
@@ -332,7 +332,7 @@ interface MemoryResult {
 }
 
 /** RSS and heap before and after a long run of the full default pipeline: flat means nothing kept per step. */
-async function memoryCheck(kernel: Kernel, corpus: Corpus, iterations: number): Promise<MemoryResult> {
+async function memoryCheck(kernel: Kernel, corpus: Corpus<Int32Array>, iterations: number): Promise<MemoryResult> {
   const gc = (globalThis as { gc?: () => void }).gc;
   const mib = (b: number): number => Math.round((b / 2 ** 20) * 10) / 10;
   await pipelineRun(kernel, corpus, 100, 200, 100); // reach steady state first
