@@ -4,7 +4,6 @@ import {
   fsyncSync,
   openSync,
   readdirSync,
-  readFileSync,
   renameSync,
   rmSync,
   statSync,
@@ -14,27 +13,11 @@ import { basename, dirname, join } from 'node:path';
 import { CheckpointError } from '../errors.js';
 import { decodeCheckpoint, type LoadedCheckpoint } from './decode.js';
 import { serializeCheckpoint, serializeTrainingCheckpoint, type ModelSnapshot } from './format.js';
+import { fsReason } from './fsReason.js';
+import { InputFileError, readInputFile } from './inputFile.js';
 import type { TrainingCheckpoint } from './training.js';
 
-/** Why reading `path` failed, in words (ENOENT → "no such file"). */
-export function fsReason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'it is a directory';
-    case 'ENOTDIR':
-      return 'a part of the path is not a directory';
-    case 'ENOSPC':
-      return 'no space left on the device';
-    default:
-      return (e as Error | undefined)?.message ?? String(e);
-  }
-}
+export { fsReason };
 
 /**
  * Writes `data` to `path` so that a crash at any moment leaves either the old file or the new one, never
@@ -160,9 +143,9 @@ export function checkWritable(path: string, what: string): void {
 export function loadCheckpointFile(path: string): LoadedCheckpoint {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = readInputFile(path);
   } catch (e) {
-    throw new CheckpointError(`cannot read checkpoint ${path}: ${fsReason(e)}`);
+    throw new CheckpointError(`cannot read checkpoint ${path}: ${e instanceof InputFileError ? e.message : fsReason(e)}`);
   }
   try {
     return decodeCheckpoint(bytes);

@@ -108,18 +108,22 @@ export function parseCheckpoint(
   if (!isObject(raw.params)) throw new CheckpointError('params must be an object holding Wxh, Whh, Why, bh, by');
   // Check the declared size against the data before allocating for it: a file claiming hiddenSize 1e12
   // must fail on its shapes, not on an allocation.
-  const bh = raw.params.bh;
-  if (Array.isArray(bh) && bh.length !== H) {
-    throw new CheckpointError(`params.bh has ${bh.length} entries but hiddenSize is ${H}`);
-  }
-  if (!Array.isArray(raw.params.Whh) || raw.params.Whh.length !== H) {
-    throw new CheckpointError(`params.Whh has ${Array.isArray(raw.params.Whh) ? raw.params.Whh.length : 'no'} rows but hiddenSize is ${H}`);
-  }
-  const params = paramsView(H, vocab.size);
   const shapes = paramShapes(H, vocab.size);
+  for (const name of PARAM_NAMES) checkOuterShape(name, raw.params[name], shapes[name]);
+  const params = paramsView(H, vocab.size);
   for (const name of PARAM_NAMES) readTensor(name, raw.params[name], shapes[name], params[name]);
   if (raw.training === undefined) return { vocab, params, raw };
   return { vocab, params, raw, training: decodeTrainingState(raw.training, H, vocab.size) };
+}
+
+/** The outer length of a tensor (rows, or entries of a vector), checked before anything is allocated. */
+function checkOuterShape(name: ParamName, value: unknown, shape: readonly number[]): void {
+  const want = shape.join('×');
+  if (value === undefined) throw new CheckpointError(`params.${name} is missing (expected ${want})`);
+  if (!Array.isArray(value) || value.length !== shape[0]) {
+    const what = shape.length === 1 ? 'vector has the wrong length' : `has ${Array.isArray(value) ? value.length : 'no'} rows`;
+    throw new CheckpointError(`params.${name} ${what} (expected ${want})`);
+  }
 }
 
 function readTensor(name: ParamName, value: unknown, shape: readonly number[], out: Float64Array): void {

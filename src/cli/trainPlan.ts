@@ -9,7 +9,7 @@ import {
   type CorpusFingerprint,
   type TrainingHyperparameters,
 } from '../checkpoint/training.js';
-import { createCorpus, type Corpus } from '../corpus/corpus.js';
+import type { Corpus } from '../corpus/corpus.js';
 import { defaultValidationFraction, splitCorpus } from '../corpus/split.js';
 import type { Vocabulary } from '../corpus/vocabulary.js';
 import { CheckpointError, CorpusError } from '../errors.js';
@@ -19,7 +19,7 @@ import { resolveOptimizerSpec, type OptimizerSpec } from '../optimizers/registry
 import { trainingOptimizerSpec, type ResumeState, type TrainConfig } from '../pipeline/train.js';
 import { UsageError, type FlagValue } from './args.js';
 import { HYPERPARAMETER_FLAGS, optimizerFromFlags } from './optimizerFlags.js';
-import { fingerprintCorpus, readCorpusFile } from './corpusFile.js';
+import { loadCorpusFile } from './corpusFile.js';
 
 /** Parsed `train` flags with defaults applied. */
 export interface TrainOptions {
@@ -110,17 +110,6 @@ function clipOf(config: TrainConfig): { clip: number; clipNorm: number | null } 
   return { clip: config.clip ?? 5, clipNorm: config.clipNorm || null };
 }
 
-function loadCorpus(text: string, path: string, vocab: Vocabulary | undefined, checkpointPath: string): Corpus {
-  try {
-    return createCorpus(text, vocab);
-  } catch (e) {
-    if (e instanceof CorpusError) {
-      throw new UsageError(`corpus ${path}: ${e.message}${vocab ? ` of checkpoint ${checkpointPath}` : ''}`);
-    }
-    throw e;
-  }
-}
-
 function split(corpus: Corpus, path: string, fraction: number, seqLength: number): ReturnType<typeof splitCorpus> {
   if (!(fraction >= 0 && fraction < 1)) throw new UsageError(`--val-fraction must be a number in [0, 1), got ${fraction}`);
   const N = corpus.ids.length;
@@ -147,7 +136,6 @@ function planFresh(opts: TrainOptions): TrainPlan {
   if (opts.given.has('checkpoint-every') && !opts.checkpoint && !opts.plot) {
     throw new UsageError('--checkpoint-every needs --checkpoint or --plot');
   }
-  const text = readCorpusFile(opts.corpus);
   let init: Params | undefined;
   let vocab: Vocabulary | undefined;
   let hiddenSize = opts.hiddenSize ?? 100;
@@ -162,7 +150,7 @@ function planFresh(opts: TrainOptions): TrainPlan {
     init = ckpt.params;
     vocab = ckpt.vocab;
   }
-  const corpus = loadCorpus(text, opts.corpus, vocab, opts.init ?? '');
+  const { corpus, fingerprint } = loadCorpusFile(opts.corpus, vocab, opts.init ?? '');
   const seqLength = c.seqLength ?? 25;
   const valFraction = opts.valFraction ?? defaultValidationFraction(corpus.ids.length, seqLength);
   const parts = split(corpus, opts.corpus, valFraction, seqLength);
@@ -193,7 +181,7 @@ function planFresh(opts: TrainOptions): TrainPlan {
   };
   return {
     corpusPath: opts.corpus,
-    fingerprint: fingerprintCorpus(text, opts.corpus),
+    fingerprint,
     vocab: corpus.vocab,
     corpusLength: corpus.ids.length,
     train: parts.train,
@@ -253,24 +241,27 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
   const corpusGiven = opts.given.has('corpus');
   const corpusPath = corpusGiven ? opts.corpus : t.corpus?.path;
   if (corpusPath === undefined) throw new UsageError(`checkpoint ${file} records no corpus; pass --corpus FILE`);
-  let text: string;
+  let same = true;
+  let read = false; // the text was read whole; later errors are about its contents
+  let loaded;
   try {
-    text = readCorpusFile(corpusPath);
+    loaded = loadCorpusFile(corpusPath, ckpt.vocab, file, (fingerprint) => {
+      read = true;
+      same = !t.corpus || (t.corpus.length === fingerprint.length && t.corpus.sha256 === fingerprint.sha256);
+      if (!same && !corpusGiven) {
+        throw new UsageError(
+          `corpus ${corpusPath} has changed since checkpoint ${file} was written ` +
+            `(it had ${t.corpus!.length} characters, sha256 ${t.corpus!.sha256.slice(0, 12)}…; now ${fingerprint.length}, ` +
+            `${fingerprint.sha256.slice(0, 12)}…); pass --corpus ${corpusPath} to fine-tune on its new contents`,
+        );
+      }
+    });
   } catch (e) {
-    if (e instanceof UsageError && !corpusGiven) throw new UsageError(`${e.message} (recorded in checkpoint ${file}; pass --corpus FILE)`);
+    if (e instanceof UsageError && !corpusGiven && !read) throw new UsageError(`${e.message} (recorded in checkpoint ${file}; pass --corpus FILE)`);
     throw e;
   }
-  const fingerprint = fingerprintCorpus(text, corpusPath);
-  const same = !t.corpus || (t.corpus.length === fingerprint.length && t.corpus.sha256 === fingerprint.sha256);
-  if (!same && !corpusGiven) {
-    throw new UsageError(
-      `corpus ${corpusPath} has changed since checkpoint ${file} was written ` +
-        `(it had ${t.corpus!.length} characters, sha256 ${t.corpus!.sha256.slice(0, 12)}…; now ${fingerprint.length}, ` +
-        `${fingerprint.sha256.slice(0, 12)}…); pass --corpus ${corpusPath} to fine-tune on its new contents`,
-    );
-  }
+  const { corpus, fingerprint } = loaded;
   const fineTune = !same;
-  const corpus = loadCorpus(text, corpusPath, ckpt.vocab, file);
 
   // Settings that define the run must not change; the rest may, and are reported.
   const c = opts.config;

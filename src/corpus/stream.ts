@@ -18,6 +18,11 @@ export interface CorpusFromChunksConfig {
   readonly vocab?: Vocabulary;
   /** Called with every chunk of the first pass, in order (the bytes are only valid during the call). */
   readonly onBytes?: (chunk: Uint8Array) => void;
+  /**
+   * Called between the passes with the length in code points: a caller that hashes the bytes can check
+   * them here (a throw stops the work before anything is encoded).
+   */
+  readonly afterCount?: (length: number) => void;
 }
 
 /**
@@ -68,7 +73,7 @@ function* decodedPieces(chunks: Iterable<Uint8Array>, onBytes?: (chunk: Uint8Arr
  * @returns The corpus. Throws a CorpusError for text that is empty, not UTF-8, or outside `vocab`.
  */
 export function corpusFromChunks(chunks: ByteChunks, config?: CorpusFromChunksConfig): Corpus {
-  const { vocab: given, onBytes } = config ?? {};
+  const { vocab: given, onBytes, afterCount } = config ?? {};
   // Pass 1: count code points and, without a vocabulary, note which occur (a table for the Basic
   // Multilingual Plane, a set beyond it, as buildVocabulary does).
   const seenBmp = given ? undefined : new Uint8Array(0x10000);
@@ -88,6 +93,7 @@ export function corpusFromChunks(chunks: ByteChunks, config?: CorpusFromChunksCo
     }
   }
   if (length === 0) throw new CorpusError('the corpus is empty');
+  afterCount?.(length);
   let vocab = given;
   if (vocab === undefined) {
     const chars: string[] = [];
