@@ -46,7 +46,8 @@ export function openInput(path: string, allowStdin = false): InputFile {
     if (st.isCharacterDevice() && process.stdin.isTTY) {
       throw new InputFileError('standard input is a terminal; pipe the text in (… | min-char-rnn train --corpus -) or name a file');
     }
-    const kind = kindOf(st);
+    // A socket is a pipe here: what a parent process hands its child as standard input.
+    const kind = st.isSocket() ? undefined : kindOf(st);
     if (kind) throw new InputFileError(`standard input is ${kind}, not a regular file or a pipe`);
     return { fd: 0, kind: st.isFile() ? 'file' : 'pipe', size: st.isFile() ? st.size : undefined, label: 'standard input' };
   }

@@ -1,5 +1,6 @@
 import type { Subscription } from 'rxjs';
 import { writeFileAtomic, writeTrainingCheckpointFile, fsReason } from '../checkpoint/file.js';
+import { lockCheckpoint, type CheckpointLock } from '../checkpoint/lock.js';
 import { recordLoss, snapshotTraining, type TrainingCheckpoint } from '../checkpoint/training.js';
 import { ConfigError } from '../errors.js';
 import { kernelByName } from '../model/kernels.js';
@@ -152,14 +153,32 @@ export function trainCommand(argv: readonly string[]): Promise<number> {
     return Promise.resolve(0);
   }
   const plan = planTraining(opts);
+  const nothingToDo = plan.target !== undefined && plan.startIteration >= plan.target;
+  // One writer per checkpoint file: taken before anything is printed or written, released at the end.
+  const locks = nothingToDo ? [] : lockOutputs(plan);
   const out = stdoutOutput();
   for (const n of plan.notices) out.notice(n);
-  if (plan.target !== undefined && plan.startIteration >= plan.target) {
+  if (nothingToDo) {
     out.notice(`the checkpoint is already at iteration ${plan.startIteration}; nothing to do (raise --iterations to train further)`);
     if (opts.json) out.line(JSON.stringify({ type: 'end', reason: 'completed', iterations: plan.startIteration, seconds: 0, charsPerSecond: 0 }));
     return Promise.resolve(0);
   }
-  return runTraining(plan, opts.json, out);
+  return runTraining(plan, opts.json, out).finally(() => {
+    for (const lock of locks) lock.release();
+  });
+}
+
+/** Locks the checkpoint files the run will write (see checkpoint/lock.ts); all or none. */
+function lockOutputs(plan: TrainPlan): CheckpointLock[] {
+  const locks: CheckpointLock[] = [];
+  try {
+    if (plan.checkpointPath !== undefined) locks.push(lockCheckpoint(plan.checkpointPath, 'checkpoint'));
+    if (plan.keepBestPath !== undefined) locks.push(lockCheckpoint(plan.keepBestPath, 'keep-best checkpoint'));
+  } catch (e) {
+    for (const lock of locks) lock.release();
+    throw e;
+  }
+  return locks;
 }
 
 /** Trains according to `plan`, printing progress to `out`; resolves with the exit code. */
