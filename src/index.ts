@@ -29,7 +29,15 @@ export {
 export type { Kernel, Model } from './model/kernel.js';
 export { referenceKernel, forward, backward } from './model/reference.js';
 export { jsKernel } from './model/jsKernel.js';
-export { wasmKernel, wasmSimdAvailable } from './model/wasmKernel.js';
+export { wasmKernel, wasmSimdAvailable, WASM_MAX_BYTES } from './model/wasmKernel.js';
+export {
+  trainingMemoryBytes,
+  rnnActivations,
+  formatBytes,
+  JSON_BYTES_PER_NUMBER,
+  MAX_ARRAY_LENGTH,
+  type TrainingMemory,
+} from './model/memory.js';
 export { defaultKernel, kernelByName, KERNEL_NAMES, type KernelName } from './model/kernels.js';
 export { drawIndex, argmax, sampleIndices } from './model/sampling.js';
 export { clipInPlace } from './model/clip.js';

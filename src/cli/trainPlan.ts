@@ -14,10 +14,13 @@ import { defaultValidationFraction, splitCorpus } from '../corpus/split.js';
 import type { Vocabulary } from '../corpus/vocabulary.js';
 import { CheckpointError, CorpusError } from '../errors.js';
 import type { Params } from '../model/params.js';
+import { jsKernel } from '../model/jsKernel.js';
+import { defaultKernel } from '../model/kernels.js';
 import type { Evaluation } from '../operators/evaluateEvery.js';
-import { resolveOptimizerSpec, type OptimizerSpec } from '../optimizers/registry.js';
+import { createOptimizer, resolveOptimizerSpec, type OptimizerSpec } from '../optimizers/registry.js';
 import { trainingOptimizerSpec, type ResumeState, type TrainConfig } from '../pipeline/train.js';
 import { UsageError, type FlagValue } from './args.js';
+import { checkMemory } from './memoryCheck.js';
 import { HYPERPARAMETER_FLAGS, optimizerFromFlags } from './optimizerFlags.js';
 import { loadCorpusFile } from './corpusFile.js';
 
@@ -126,9 +129,27 @@ function split(corpus: Corpus, path: string, fraction: number, seqLength: number
 
 /** Builds the plan for a new run or a resumed one (see {@link TrainPlan}). */
 export function planTraining(opts: TrainOptions): TrainPlan {
-  const plan = opts.resume !== undefined ? planResume(opts, opts.resume) : planFresh(opts);
+  const planned = opts.resume !== undefined ? planResume(opts, opts.resume) : planFresh(opts);
+  const plan = withMemoryChecked(planned, (opts.flags.get('kernel') ?? 'auto') === 'auto');
   checkOutputs(plan);
   return plan;
+}
+
+/** The plan once its memory is checked (see memoryCheck.ts), with the kernel it will use. */
+function withMemoryChecked(plan: TrainPlan, auto: boolean): TrainPlan {
+  const kernel = plan.config.kernel ?? defaultKernel();
+  const checked = checkMemory({
+    hiddenSize: plan.hyperparameters.hiddenSize,
+    vocabSize: plan.vocab.size,
+    seqLength: plan.seqLength,
+    optimizerSlots: createOptimizer(plan.optimizerSpec).slots?.length ?? 2,
+    validation: plan.validation !== undefined,
+    checkpoints: plan.checkpointPath !== undefined || plan.keepBestPath !== undefined,
+    kernel,
+    auto,
+  });
+  if (checked.notice) plan.notices.push(checked.notice);
+  return checked.kernel === kernel ? plan : { ...plan, config: { ...plan.config, kernel: checked.kernel } };
 }
 
 function planFresh(opts: TrainOptions): TrainPlan {
@@ -139,6 +160,18 @@ function planFresh(opts: TrainOptions): TrainPlan {
   let init: Params | undefined;
   let vocab: Vocabulary | undefined;
   let hiddenSize = opts.hiddenSize ?? 100;
+  // A size no machine can train fails before the corpus is read (a one-character vocabulary is the least).
+  checkMemory({
+    hiddenSize,
+    vocabSize: 1,
+    seqLength: c.seqLength ?? 25,
+    optimizerSlots: 0,
+    validation: false,
+    checkpoints: false,
+    kernel: jsKernel,
+    auto: true,
+    vocabUnknown: true,
+  });
   if (opts.init) {
     const ckpt = loadCheckpointFile(opts.init);
     if (opts.hiddenSize !== undefined && opts.hiddenSize !== ckpt.params.hiddenSize) {

@@ -11,6 +11,13 @@ export interface Kernel {
   readonly name: string;
   /** Allocates zeroed parameters, gradients and scratch space for windows of up to `maxSeqLength`. */
   createModel(hiddenSize: number, vocabSize: number, maxSeqLength: number): Model;
+  /**
+   * Optional: the most bytes one model of this kernel can occupy (a WebAssembly memory's limit), when
+   * the kernel has a limit of its own below the machine's.
+   */
+  readonly maxModelBytes?: number;
+  /** Optional: the bytes `createModel` would allocate for these sizes (to check against {@link maxModelBytes}). */
+  modelBytes?(hiddenSize: number, vocabSize: number, maxSeqLength: number): number;
 }
 
 /**

@@ -56,6 +56,8 @@ export interface OptimizerOptions {
  */
 export interface OptimizerOperator<S extends TrainingStep = TrainingStep> extends OperatorFunction<S, S & OptimizedStep> {
   readonly spec?: OptimizerSpec;
+  /** The names of its per-parameter buffers (what it adds to a run's memory: one parameter-sized array each). */
+  readonly slots?: readonly string[];
 }
 
 const RANGE_WORDS = { rate: 'a number ≥ 0', positive: 'a positive number', decay: 'a number in [0, 1)' } as const;
@@ -177,7 +179,7 @@ export function optimizerStage<S extends TrainingStep, K extends string>(
     });
 
   const spec = describe(name, keys, values, schedule);
-  return spec ? Object.assign(operator, { spec }) : operator;
+  return Object.assign(operator, { slots: slotNames, ...(spec ? { spec } : {}) });
 }
 
 function resolveSchedule(s: Schedule | ScheduleSpec | undefined): Schedule | undefined {
