@@ -39,8 +39,9 @@ export class NonFiniteLossError extends Error {
   constructor(
     readonly iteration: number,
     readonly loss: number,
+    detail?: string,
   ) {
-    super(`loss is ${loss} at iteration ${iteration} (training diverged; try a smaller learning rate)`);
+    super(`loss is ${loss} at iteration ${iteration} (training diverged${detail ? `; ${detail}` : ''}; try a smaller learning rate)`);
   }
 }
 

@@ -50,6 +50,20 @@ export { lossFun, type LossFunConfig } from './operators/lossFun.js';
 export { sampleEvery, type SampleEveryConfig, type Sample, type SampledStep } from './operators/sampleEvery.js';
 export { smoothLoss, type SmoothLossConfig } from './operators/smoothLoss.js';
 export { clipByValue } from './operators/clipByValue.js';
+export {
+  guardNonFinite,
+  type GuardNonFiniteConfig,
+  type NonFiniteRecord,
+  type GuardedStep,
+} from './operators/guardNonFinite.js';
+export {
+  diagnostics,
+  type DiagnosticsConfig,
+  type Diagnostics,
+  type TensorDiagnostics,
+  type DiagnosedStep,
+} from './operators/diagnostics.js';
+export { tensorViews, type TensorView } from './model/tensors.js';
 export { clipByGlobalNorm, globalNorm } from './operators/clipByGlobalNorm.js';
 export {
   evaluateEvery,
@@ -65,6 +79,7 @@ export {
   initialSlot,
   type OptimizerState,
   type OptimizedStep,
+  type OptimizerControl,
   type Hyperparameter,
 } from './optimizers/optimizer.js';
 export {

@@ -6,7 +6,9 @@ import { ConfigError } from '../errors.js';
 import { kernelByName } from '../model/kernels.js';
 import { parameterCount } from '../model/params.js';
 import { OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES } from '../optimizers/registry.js';
+import type { Diagnostics } from '../operators/diagnostics.js';
 import type { Evaluation } from '../operators/evaluateEvery.js';
+import type { NonFiniteRecord } from '../operators/guardNonFinite.js';
 import { train, type TrainConfig, type TrainedStep } from '../pipeline/train.js';
 import { lossChartSvg } from '../plot/lossChart.js';
 import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args.js';
@@ -63,6 +65,8 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
     help: 'compute kernel: auto (fastest available), wasm (WebAssembly SIMD), js, reference',
     default: 'auto',
   },
+  { name: 'on-nan', kind: 'string', value: 'WHAT', help: 'on a NaN or infinite loss: abort (exit 1), or rollback to the last good state with half the learning rate (after 5 rollbacks in a row it aborts)', default: 'abort' },
+  { name: 'diag-every', kind: 'count', value: 'N', help: 'every N iterations report the gradient norm, the fraction clipped and each tensor\'s update-to-weight ratio, 0 = never', default: '0' },
   { name: 'json', kind: 'boolean', help: 'print JSON lines instead of text' },
   { name: 'help', kind: 'boolean', help: 'show this help' },
 ];
@@ -119,6 +123,12 @@ export function parseTrainOptions(argv: readonly string[]): TrainOptions | 'help
     if (v === '') throw new UsageError(`--${name} needs a file name, got ""`);
     return v;
   };
+  const onNan = f.get('on-nan') as string | undefined;
+  if (onNan !== undefined && onNan !== 'abort' && onNan !== 'rollback') {
+    throw new UsageError(`--on-nan must be abort or rollback, got ${JSON.stringify(onNan)}`);
+  }
+  const diagEvery = num('diag-every');
+  if (diagEvery) config.diagnostics = { every: diagEvery };
   const valFraction = num('val-fraction');
   if (valFraction !== undefined && !(valFraction >= 0 && valFraction < 1)) {
     throw new UsageError(`--val-fraction must be a number in [0, 1), got ${valFraction}`);
@@ -131,6 +141,7 @@ export function parseTrainOptions(argv: readonly string[]): TrainOptions | 'help
     evalEvery: num('eval-every'),
     keepBest: str('keep-best'),
     plot: str('plot'),
+    onNan,
   };
   for (const k of Object.keys(extra)) if (extra[k] === undefined) delete extra[k];
   return {
@@ -181,6 +192,42 @@ function lockOutputs(plan: TrainPlan): CheckpointLock[] {
   return locks;
 }
 
+/** A `diag` record (JSON), or one line of numbers (text). */
+function reportDiagnostics(d: Diagnostics, json: boolean, out: Output): void {
+  if (json) {
+    const tensors: Record<string, { gradNorm: number; weightNorm: number; updateRatio: number | null }> = {};
+    for (const t of d.tensors) tensors[t.name] = { gradNorm: t.gradNorm, weightNorm: t.weightNorm, updateRatio: t.updateRatio };
+    out.line(JSON.stringify({ type: 'diag', iter: d.iteration, gradNorm: d.gradNorm, clippedFraction: d.clippedFraction, tensors }));
+    return;
+  }
+  const ratios = d.tensors.map((t) => `${t.name} ${t.updateRatio === null ? '-' : t.updateRatio.toExponential(2)}`).join(', ');
+  out.line(`iter ${d.iteration}, grad norm: ${d.gradNorm.toFixed(4)}, clipped: ${(100 * d.clippedFraction).toFixed(2)}%, update/weight: ${ratios}`);
+}
+
+/** A `nan` record (JSON), or a warning on stderr (text). */
+function reportNonFinite(r: NonFiniteRecord, learningRate: number, json: boolean, out: Output): void {
+  if (json) {
+    out.line(
+      JSON.stringify({
+        type: 'nan',
+        iter: r.iteration,
+        what: r.what,
+        loss: Number.isFinite(r.loss) ? r.loss : String(r.loss),
+        restoredFrom: r.restoredFrom,
+        learningRate,
+        retry: r.retry,
+        maxRetries: r.maxRetries,
+      }),
+    );
+  } else {
+    const found = r.what === 'loss' ? `loss is ${r.loss}` : 'the parameters are not finite';
+    out.notice(
+      `warning: iter ${r.iteration}: ${found}; rolled back to the state after iteration ${r.restoredFrom}, ` +
+        `learning rate now ${learningRate} (rollback ${r.retry} of at most ${r.maxRetries} in a row)`,
+    );
+  }
+}
+
 /** Trains according to `plan`, printing progress to `out`; resolves with the exit code. */
 function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<number> {
   const run = train(plan.train, plan.config);
@@ -199,11 +246,13 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
   let savedAt: number | undefined; // iteration count of the last checkpoint written by this run
   let finalSaveFailed = false;
 
+  const baseLearningRate = plan.optimizerSpec.learningRate ?? plan.hyperparameters.learningRate;
+  let learningRate = baseLearningRate;
   const snapshot = (s: TrainedStep): TrainingCheckpoint =>
     snapshotTraining(s, {
       vocab: plan.vocab,
-      hyperparameters: plan.hyperparameters,
-      optimizer: plan.optimizerSpec,
+      hyperparameters: learningRate === baseLearningRate ? plan.hyperparameters : { ...plan.hyperparameters, learningRate },
+      optimizer: learningRate === baseLearningRate ? plan.optimizerSpec : { ...plan.optimizerSpec, learningRate },
       corpus: plan.fingerprint,
       ...(plan.validation
         ? { validation: { trainLength: plan.train.ids.length, history: valHistory, ...(best ? { best } : {}) } }
@@ -242,11 +291,17 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
     if (out.closed) stopRequested = true; // nobody reads on: stop as on Ctrl-C, saving the checkpoint
     last = { iteration: s.iteration, smoothLoss: s.smoothLoss };
     meter.add(s.inputs.length);
+    if (s.diagnostics) reportDiagnostics(s.diagnostics, json, out);
+    if (s.nonFinite) {
+      // Later checkpoints record the lowered rate, so a resumed run goes on with it.
+      learningRate = baseLearningRate * s.nonFinite.learningRateScale;
+      reportNonFinite(s.nonFinite, learningRate, json, out);
+    }
     if (s.sample) {
       if (json) out.line(JSON.stringify({ type: 'sample', iter: s.iteration, text: s.sample.text }));
       else out.line(`----\n ${s.sample.text} \n----`);
     }
-    if (s.iteration % logEvery === 0) {
+    if (s.iteration % logEvery === 0 && !s.nonFinite) {
       recordLoss(lossHistory, s.iteration, s.smoothLoss);
       if (json) out.line(JSON.stringify({ type: 'loss', iter: s.iteration, loss: s.loss, smoothLoss: s.smoothLoss }));
       else out.line(`iter ${s.iteration}, loss: ${s.smoothLoss.toFixed(6)}`);

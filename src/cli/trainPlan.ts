@@ -42,7 +42,12 @@ export interface TrainOptions {
   readonly evalEvery?: number;
   readonly keepBest?: string;
   readonly plot?: string;
+  /** `--on-nan`: abort (the default) or rollback. */
+  readonly onNan?: 'abort' | 'rollback';
 }
+
+/** What `--on-nan rollback` does: keep a state every 100 iterations, halve the rate, at most 5 in a row. */
+export const NAN_GUARD = { keepEvery: 100, lrFactor: 0.5, maxRetries: 5 } as const;
 
 /** Checkpoint and chart cadence when `--checkpoint-every` is not given. */
 export const DEFAULT_CHECKPOINT_EVERY = 1000;
@@ -205,10 +210,12 @@ function planFresh(opts: TrainOptions): TrainPlan {
     valFraction,
     evalEvery,
     checkpointEvery,
+    ...(opts.onNan === 'rollback' ? { onNan: 'rollback' } : {}),
   };
   const config: TrainConfig = {
     ...c,
     hiddenSize,
+    ...(opts.onNan === 'rollback' ? { guard: NAN_GUARD } : {}),
     ...(init ? { init } : {}),
     ...(parts.validation ? { validation: { corpus: parts.validation, every: evalEvery } } : {}),
   };
@@ -382,8 +389,12 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
   if (changes.length > 0) notices.push(`changed at resume: ${changes.join(', ')}`);
 
   const optimizerSpec: OptimizerSpec = { ...savedSpec, learningRate };
+  // The NaN policy goes on as recorded unless --on-nan says otherwise.
+  const onNan = opts.onNan ?? (h.onNan === 'rollback' ? 'rollback' : 'abort');
+  const { onNan: _recorded, ...recordedSettings } = h;
   const hyperparameters: TrainingHyperparameters = {
-    ...h,
+    ...recordedSettings,
+    ...(onNan === 'rollback' ? { onNan } : {}),
     learningRate,
     clip: recordedClip,
     clipNorm: recordedClipNorm,
@@ -412,6 +423,7 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
     clip: recordedClip,
     clipNorm: recordedClipNorm,
     resume,
+    ...(onNan === 'rollback' ? { guard: NAN_GUARD } : {}),
     ...(parts.validation ? { validation: { corpus: parts.validation, every: evalEvery } } : {}),
   };
   if (target === undefined) delete (config as { iterations?: number }).iterations;

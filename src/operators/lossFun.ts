@@ -21,6 +21,11 @@ export interface LossFunConfig {
    * Copied at subscription.
    */
   readonly hprev?: Float64Array;
+  /**
+   * What a NaN or infinite loss does: `'error'` fails with a `NonFiniteLossError`; `'pass'` emits the
+   * step as it is, for a `guardNonFinite` stage further on to undo. Default `'error'`.
+   */
+  readonly nonFinite?: 'error' | 'pass';
 }
 
 /**
@@ -45,7 +50,7 @@ export interface LossFunConfig {
  * ```
  *
  * @param initialParams Starting weights; copied per subscription, never written.
- * @param config `kernel` ({@link defaultKernel}), `clip` (5), `hprev` (zeros).
+ * @param config `kernel` ({@link defaultKernel}), `clip` (5), `hprev` (zeros), `nonFinite` (`'error'`).
  * @returns An operator from windows to training steps.
  * @see adagrad, the optimizer stage that usually follows.
  */
@@ -53,7 +58,7 @@ export function lossFun(
   initialParams: Params,
   config?: LossFunConfig,
 ): OperatorFunction<Window, TrainingStep> {
-  const { kernel = defaultKernel(), clip = 5, hprev } = config ?? {};
+  const { kernel = defaultKernel(), clip = 5, hprev, nonFinite = 'error' } = config ?? {};
   if (clip !== null) requirePositive('clip', clip);
   const H = initialParams.hiddenSize;
   if (hprev !== undefined && hprev.length !== H) {
@@ -86,7 +91,7 @@ export function lossFun(
 
           const loss = model.lossFun(w.inputs, w.targets);
           lastT = T;
-          if (!Number.isFinite(loss)) throw new NonFiniteLossError(w.iteration, loss);
+          if (nonFinite === 'error' && !Number.isFinite(loss)) throw new NonFiniteLossError(w.iteration, loss);
           if (clip !== null) {
             if (model.clipInPlace) model.clipInPlace(model.grads.data, clip);
             else clipInPlace(model.grads.data, clip);

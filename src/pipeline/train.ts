@@ -20,6 +20,8 @@ import { initParams, type Params } from '../model/params.js';
 import type { RandomState } from '../model/rng.js';
 import { clipByGlobalNorm } from '../operators/clipByGlobalNorm.js';
 import { clipByValue } from '../operators/clipByValue.js';
+import { diagnostics, type DiagnosedStep, type DiagnosticsConfig } from '../operators/diagnostics.js';
+import { guardNonFinite, type GuardedStep, type GuardNonFiniteConfig } from '../operators/guardNonFinite.js';
 import { lossFun } from '../operators/lossFun.js';
 import { sampleEvery, type Sample, type SampledStep } from '../operators/sampleEvery.js';
 import { smoothLoss } from '../operators/smoothLoss.js';
@@ -71,6 +73,14 @@ export interface TrainConfig {
   readonly yieldEveryMs?: number;
   /** Measure the loss of held-out text as training goes (see {@link evaluateEvery}). Default: none. */
   readonly validation?: ValidationConfig;
+  /**
+   * Undo a step whose loss is not finite instead of failing ({@link guardNonFinite}, after the
+   * optimizer): the last good state comes back and the learning rate drops. Default: none (a non-finite
+   * loss fails the run with a `NonFiniteLossError`).
+   */
+  readonly guard?: GuardNonFiniteConfig;
+  /** Attach gradient and update statistics every N iterations ({@link diagnostics}). Default: none. */
+  readonly diagnostics?: DiagnosticsConfig;
 }
 
 /** Held-out text and how often to measure its loss. */
@@ -91,7 +101,12 @@ export interface ResumeState {
 }
 
 /** A step of the default pipeline, after every stage (`optimizer` is live: copy it to keep it). */
-export type TrainedStep = TrainingStep & SampledStep & OptimizedStep & EvaluatedStep & { readonly smoothLoss: number };
+export type TrainedStep = TrainingStep &
+  SampledStep &
+  OptimizedStep &
+  GuardedStep &
+  DiagnosedStep &
+  EvaluatedStep & { readonly smoothLoss: number };
 
 /** What `loss$` reports: plain numbers, safe to keep. */
 export interface LossRecord {
@@ -117,7 +132,7 @@ export type ResolvedTrainConfig = Required<
     | 'yieldEveryMs'
   >
 > &
-  Pick<TrainConfig, 'learningRate' | 'init' | 'kernel' | 'optimizer' | 'resume' | 'validation'> & {
+  Pick<TrainConfig, 'learningRate' | 'init' | 'kernel' | 'optimizer' | 'resume' | 'validation' | 'guard' | 'diagnostics'> & {
     /** The elementwise clip limit, or null when off. */
     readonly clip: number | null;
     /** The global-norm clip, or null when off. */
@@ -220,7 +235,10 @@ export function trainingSteps(corpus: Corpus, config?: TrainConfig): Observable<
         clip: null, // clipping is the next stage
         ...(c.kernel ? { kernel: c.kernel } : {}),
         ...(c.resume ? { hprev: c.resume.hprev } : {}),
+        ...(c.guard ? { nonFinite: 'pass' as const } : {}),
       }),
+      // Before clipping, so it sees the raw gradient and which elements clipping will change.
+      c.diagnostics ? diagnostics<TrainingStep>({ ...c.diagnostics, clip: c.clip }) : identity,
       c.clip !== null ? clipByValue(c.clip) : identity,
       c.clipNorm !== null ? clipByGlobalNorm(c.clipNorm) : identity,
       sampleEvery(c.sampleEvery, {
@@ -231,6 +249,7 @@ export function trainingSteps(corpus: Corpus, config?: TrainConfig): Observable<
         ...(c.resume?.sampleRandomState ? { randomState: c.resume.sampleRandomState } : {}),
       }),
       optimizer,
+      c.guard ? guardNonFinite<TrainingStep & SampledStep & OptimizedStep>(c.guard) : identity,
       smoothLoss(c.resume ? { initial: c.resume.smoothLoss } : {}),
       c.validation
         ? evaluateEvery<TrainingStep & SampledStep & OptimizedStep & { readonly smoothLoss: number }>(c.validation.every ?? 1000, {
