@@ -18,7 +18,7 @@ import { optimizerFromFlags } from './optimizerFlags.js';
 import { planTraining, type TrainOptions, type TrainPlan } from './trainPlan.js';
 
 export const TRAIN_FLAGS: readonly FlagSpec[] = [
-  { name: 'corpus', kind: 'string', value: 'FILE', help: 'UTF-8 text to train on', default: 'data/default-corpus.txt' },
+  { name: 'corpus', kind: 'string', value: 'FILE', help: 'UTF-8 text to train on (a regular file, or - for standard input)', default: 'data/default-corpus.txt' },
   { name: 'hidden-size', kind: 'positive-integer', value: 'N', help: 'size of the hidden state', default: '100' },
   { name: 'seq-length', kind: 'positive-integer', value: 'N', help: 'characters per window (BPTT length)', default: '25' },
   { name: 'optimizer', kind: 'string', value: 'NAME', help: `${OPTIMIZER_NAMES.join('|')}`, default: 'adagrad' },
