@@ -4,19 +4,9 @@ import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, DEFAULT_CORPUS, exited, jsonLines, linesOfType, readJson, removeDir, runCli, tempDir, TINY_TEXT, writeText, type CliResult } from './helpers.js';
+import { CLI, DEFAULT_CORPUS, exited, expectUsageError, jsonLines, linesOfType, readJson, removeDir, runCli, tempDir, TINY_TEXT, writeText, type CliResult } from './helpers.js';
 
 const SMALL = ['--hidden-size', '8', '--seq-length', '8', '--sample-every', '0'];
-
-/** Exit 2 with exactly one line on stderr (no stack trace) matching `pattern`, nothing on stdout. */
-function expectUsageError(r: CliResult, pattern: RegExp): void {
-  expect(r.status, r.stderr).to.equal(2);
-  const lines = r.stderr.trim().split('\n');
-  expect(lines, r.stderr).to.have.length(1);
-  expect(lines[0]).to.match(/^min-char-rnn: /);
-  expect(lines[0]).to.match(pattern);
-  expect(r.stdout).to.equal('');
-}
 
 /** Runs the CLI with standard input taken from an open file descriptor. */
 function runWithStdin(args: readonly string[], cwd: string, stdinPath: string): CliResult {
