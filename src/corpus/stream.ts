@@ -154,7 +154,7 @@ function countPiece(piece: Piece): number {
  * const bytes = new TextEncoder().encode('hello world');
  * const corpus = corpusFromChunks(() => [bytes.subarray(0, 4), bytes.subarray(4)]);
  * console.log(corpus.vocab.size, corpus.ids);
- * // 8 Uint8Array(11) [ 2, 1, 3, 3, 4, 0, 7, 4, 5, 3, 1 ]
+ * // 8 Uint8Array(11) [ 3, 2, 4, 4, 5, 0, 7, 5, 6, 4, 1 ]
  * ```
  *
  * @param chunks Returns the chunks from the start; called twice.

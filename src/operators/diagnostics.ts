@@ -77,6 +77,9 @@ function sumSquaredDifference(a: Float64Array, b: Float64Array): number {
  * windows(corpus, { seqLength: 8, iterations: 300 })
  *   .pipe(lossFun(initParams(16, corpus.vocab.size, 1), { clip: null }), diagnostics({ every: 100 }), clipByValue(5), adagrad())
  *   .subscribe((s) => s.diagnostics && console.log(s.iteration, s.diagnostics.gradNorm.toFixed(3)));
+ * // 0 2.216
+ * // 100 0.272
+ * // 200 0.139
  * ```
  *
  * @param config `every` (100), `clip` (5).
