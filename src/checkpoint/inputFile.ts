@@ -3,6 +3,7 @@
 // opened, a pipe (a FIFO, or standard input given as "-") up to a byte limit; devices such as /dev/zero
 // and sockets are refused by name before they are opened.
 import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { isatty } from 'node:tty';
 import { fsReason } from './fsReason.js';
 
 /** The most a pipe may deliver: 1 GiB. A larger text belongs in a file, which is read in chunks. */
@@ -43,7 +44,7 @@ function kindOf(st: Stats): string | undefined {
 export function openInput(path: string, allowStdin = false): InputFile {
   if (path === '-' && allowStdin) {
     const st = fstatSync(0);
-    if (st.isCharacterDevice() && process.stdin.isTTY) {
+    if (st.isCharacterDevice() && isatty(0)) {
       throw new InputFileError('standard input is a terminal; pipe the text in (… | min-char-rnn train --corpus -) or name a file');
     }
     // A socket is a pipe here: what a parent process hands its child as standard input.
@@ -119,8 +120,35 @@ export function* fileChunks(input: InputFile, chunkBytes = CHUNK_BYTES): Generat
 }
 
 /**
+ * Everything a pipe delivers, in the pieces it came in (no copy into one buffer: a corpus reads them as
+ * its chunks), up to `limit` bytes; more is an {@link InputFileError} and the pipe is not drained further.
+ */
+export function pipeChunks(input: InputFile, limit = PIPE_BYTE_LIMIT): Uint8Array[] {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  const buffer = new Uint8Array(CHUNK_BYTES);
+  let filled = 0;
+  for (;;) {
+    const n = readSome(input.fd, buffer, filled, buffer.length - filled, null);
+    if (n > 0) {
+      total += n;
+      if (total > limit) {
+        throw new InputFileError(`more than ${limit} bytes arrived through the pipe (the limit for pipes); save the data to a file and name the file`);
+      }
+      filled += n;
+    }
+    // A pipe delivers ~64 kB a read: gather reads into chunks of CHUNK_BYTES, keeping only what came.
+    if (n === 0 || filled === buffer.length) {
+      if (filled > 0) parts.push(buffer.slice(0, filled));
+      filled = 0;
+      if (n === 0) return parts;
+    }
+  }
+}
+
+/**
  * Everything an input holds, as one buffer: a regular file up to its size when opened, a pipe up to
- * `limit` bytes (more is an {@link InputFileError}: the pipe is not drained further).
+ * `limit` bytes (see {@link pipeChunks}).
  */
 export function readAll(input: InputFile, limit = PIPE_BYTE_LIMIT): Uint8Array {
   if (input.kind === 'file') {
@@ -134,19 +162,9 @@ export function readAll(input: InputFile, limit = PIPE_BYTE_LIMIT): Uint8Array {
     }
     return off === size ? out : out.subarray(0, off);
   }
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  const buffer = new Uint8Array(CHUNK_BYTES);
-  for (;;) {
-    const n = readSome(input.fd, buffer, 0, buffer.length, null);
-    if (n === 0) break;
-    total += n;
-    if (total > limit) {
-      throw new InputFileError(`more than ${limit} bytes arrived through the pipe (the limit for pipes); save the data to a file and name the file`);
-    }
-    parts.push(buffer.slice(0, n)); // a pipe delivers ~64 kB a read: keep only what came
-  }
-  const out = new Uint8Array(total);
+  const parts = pipeChunks(input, limit);
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let off = 0;
   for (const p of parts) {
     out.set(p, off);

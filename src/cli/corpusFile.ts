@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { closeInput, fileChunks, InputFileError, openInput, readAll } from '../checkpoint/inputFile.js';
+import { closeInput, fileChunks, InputFileError, openInput, pipeChunks } from '../checkpoint/inputFile.js';
 import type { CorpusFingerprint } from '../checkpoint/training.js';
 import type { Corpus } from '../corpus/corpus.js';
 import { corpusFromChunks } from '../corpus/stream.js';
@@ -51,8 +51,8 @@ export function loadCorpusFile(
       const file = input;
       chunks = () => fileChunks(file);
     } else {
-      const bytes = readAll(input);
-      chunks = () => [bytes];
+      const parts = pipeChunks(input); // held in memory: a pipe cannot be read twice
+      chunks = () => parts;
     }
     const hash = createHash('sha256');
     let fingerprint: CorpusFingerprint | undefined;
