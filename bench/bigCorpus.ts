@@ -59,7 +59,7 @@ function timed(args: readonly string[]): Measured {
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
   const seconds = wall ? Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]) : NaN;
   const lastLine = r.stderr.split('\n').find((l) => l.startsWith('min-char-rnn:') || l.includes('Error')) ?? '';
-  return { seconds, maxRssMB: rss ? Number(rss[1]) / 1000 : NaN, ok: r.status === 0, note: r.status === 0 ? '' : lastLine.slice(0, 120) };
+  return { seconds, maxRssMB: rss ? Number(rss[1]) / 1024 : NaN, ok: r.status === 0, note: r.status === 0 ? '' : lastLine.slice(0, 120) };
 }
 
 /** The new path: `train` up to and including its first step (no validation, one iteration). */
@@ -99,7 +99,7 @@ for (const mb of sizes) {
   const describe = (ms: Measured[]): string => {
     if (ms.length === 0) return 'n/a | n/a';
     if (!ms.every((m) => m.ok)) return `failed: ${ms.find((m) => !m.ok)!.note} | `;
-    return `${median(ms.map((m) => m.seconds)).toFixed(1)} s | ${Math.round(median(ms.map((m) => m.maxRssMB)))} MB`;
+    return `${median(ms.map((m) => m.seconds)).toFixed(1)} s | ${Math.round(median(ms.map((m) => m.maxRssMB)))} MiB`;
   };
   rows.push(`| ${mb} MB | ${describe(ours)} | ${mb <= 500 ? describe(before) : 'cannot be read (beyond the string limit) | n/a'} |`);
   process.stderr.write(`${mb} MB done: ${rows.at(-1)}\n`);
