@@ -9,6 +9,7 @@ export {
   splitCorpus,
   defaultValidationFraction,
   DEFAULT_VALIDATION_FRACTION,
+  MAX_DEFAULT_VALIDATION_LENGTH,
   MIN_VALIDATION_WINDOWS,
   type CorpusSplit,
 } from './corpus/split.js';

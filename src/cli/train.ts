@@ -54,7 +54,7 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
   { name: 'checkpoint', kind: 'string', value: 'FILE', help: 'save the training state to FILE (atomically) every --checkpoint-every iterations, at the end and on Ctrl-C' },
   { name: 'checkpoint-every', kind: 'positive-integer', value: 'N', help: 'how often to save the checkpoint and the chart', default: '1000' },
   { name: 'resume', kind: 'string', value: 'FILE', help: 'continue the run saved in checkpoint FILE exactly (--iterations is the total to reach; checkpoints go to FILE unless --checkpoint says otherwise)' },
-  { name: 'val-fraction', kind: 'number', value: 'F', help: 'hold out the last F of the corpus for validation, 0 = none', default: '0.05 when 5% is at least 10 windows, else 0' },
+  { name: 'val-fraction', kind: 'number', value: 'F', help: 'hold out the last F of the corpus for validation, 0 = none', default: '0.05 when 5% is at least 10 windows, else 0; at most 500,000 characters' },
   { name: 'eval-every', kind: 'count', value: 'N', help: 'measure the validation loss every N iterations, 0 = never', default: '1000, more for large held-out parts' },
   { name: 'keep-best', kind: 'string', value: 'FILE', help: 'also keep the checkpoint with the lowest validation loss in FILE' },
   { name: 'plot', kind: 'string', value: 'FILE', help: 'write an SVG chart of the training and validation loss at every checkpoint and at the end' },
