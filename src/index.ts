@@ -68,6 +68,7 @@ export { tensorViews, type TensorView } from './model/tensors.js';
 export { clipByGlobalNorm, globalNorm } from './operators/clipByGlobalNorm.js';
 export {
   evaluateEvery,
+  evaluateStep,
   heldOutLoss,
   type EvaluateEveryConfig,
   type Evaluation,
@@ -100,6 +101,7 @@ export {
   stepDecay,
   exponentialDecay,
   cosineDecay,
+  linearWarmup,
   constantSchedule,
   createSchedule,
   parseSchedule,
@@ -128,6 +130,9 @@ export {
   type ResumeState,
   type ValidationConfig,
   type TrainedStep,
+  type TrainedModel,
+  type TrainingResult,
+  type TrainingEndReason,
   type LossRecord,
 } from './pipeline/train.js';
 
@@ -145,6 +150,7 @@ export {
   snapshotTraining,
   resumeConfig,
   resumeStateOf,
+  trainingCheckpoint,
   recordLoss,
   encodeTrainingState,
   decodeTrainingState,
