@@ -236,7 +236,8 @@ export function resumeConfig(checkpoint: TrainingCheckpoint): TrainConfig {
  * @param run A run that has completed at least one step.
  * @param info Anything to record beside what the run knows (e.g. `corpus`, a fingerprint of the text, or
  *   extra `hyperparameters`).
- * @returns The checkpoint (copies: it stays valid as the run goes on).
+ * @returns The checkpoint (copies: it stays valid as the run goes on). After rollbacks of the NaN guard
+ *   (`guard`) its learning rate is the lowered one, so a resumed run goes on with it.
  */
 export function trainingCheckpoint(
   run: Training,
@@ -246,11 +247,15 @@ export function trainingCheckpoint(
   if (!step) throw new ConfigError('run', 'not started', 'a run that has completed at least one step');
   const c = run.config;
   const spec = trainingOptimizerSpec(c);
-  const optimizer = spec ? resolveOptimizerSpec(spec) : undefined;
+  const resolved = spec ? resolveOptimizerSpec(spec) : undefined;
+  // After a rollback of the NaN guard the run goes on at a lowered rate: the checkpoint records that one.
+  const scale = step.optimizerControl?.learningRateScale ?? 1;
+  const optimizer =
+    resolved && scale !== 1 && resolved.learningRate !== undefined ? { ...resolved, learningRate: resolved.learningRate * scale } : resolved;
   const hyperparameters: TrainingHyperparameters = {
     hiddenSize: c.hiddenSize,
     seqLength: c.seqLength,
-    learningRate: optimizer?.learningRate ?? c.learningRate ?? 0,
+    learningRate: optimizer?.learningRate ?? (c.learningRate ?? 0) * scale,
     seed: c.seed,
     iterations: Number.isFinite(c.iterations) ? c.iterations : null,
     sampleEvery: c.sampleEvery,
