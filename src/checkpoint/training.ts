@@ -16,6 +16,7 @@ import { resolveOptimizerSpec, type OptimizerSpec } from '../optimizers/registry
 import { createSchedule } from '../optimizers/schedules.js';
 import { trainingOptimizerSpec, type ResumeState, type TrainConfig, type Training } from '../pipeline/train.js';
 import type { JsonLike } from './json.js';
+import { thinLossHistory } from '../util/lossHistory.js';
 
 /**
  * The settings a run was started with. The named ones are always present; a writer may record more
@@ -248,7 +249,8 @@ export function resumeConfig(checkpoint: TrainingCheckpoint): TrainConfig {
  * @param run A run that has completed at least one step.
  * @param info Anything to record beside what the run knows (e.g. `corpus`, a fingerprint of the text, or
  *   extra `hyperparameters`).
- * @returns The checkpoint (copies: it stays valid as the run goes on).
+ * @returns The checkpoint (copies: it stays valid as the run goes on). After rollbacks of the NaN guard
+ *   (`guard`) its learning rate is the lowered one, so a resumed run goes on with it.
  */
 export function trainingCheckpoint(
   run: Training,
@@ -258,11 +260,15 @@ export function trainingCheckpoint(
   if (!step) throw new ConfigError('run', 'not started', 'a run that has completed at least one step');
   const c = run.config;
   const spec = trainingOptimizerSpec(c);
-  const optimizer = spec ? resolveOptimizerSpec(spec) : undefined;
+  const resolved = spec ? resolveOptimizerSpec(spec) : undefined;
+  // After a rollback of the NaN guard the run goes on at a lowered rate: the checkpoint records that one.
+  const scale = step.optimizerControl?.learningRateScale ?? 1;
+  const optimizer =
+    resolved && scale !== 1 && resolved.learningRate !== undefined ? { ...resolved, learningRate: resolved.learningRate * scale } : resolved;
   const hyperparameters: TrainingHyperparameters = {
     hiddenSize: c.hiddenSize,
     seqLength: c.seqLength,
-    learningRate: optimizer?.learningRate ?? c.learningRate ?? 0,
+    learningRate: optimizer?.learningRate ?? (c.learningRate ?? 0) * scale,
     seed: c.seed,
     iterations: Number.isFinite(c.iterations) ? c.iterations : null,
     sampleEvery: c.sampleEvery,
@@ -358,6 +364,12 @@ export function decodeTrainingState(
     }
     const s = object(o.state, 'training.optimizer.state');
     if (typeof s.name !== 'string') throw new CheckpointError('training.optimizer.state.name must be a string');
+    // Caught here, not when training starts, so the message can name the file (the caller adds it).
+    if (s.name !== resolved.name) {
+      throw new CheckpointError(
+        `training.optimizer.state is the state of ${JSON.stringify(s.name)} but the spec names ${JSON.stringify(resolved.name)}`,
+      );
+    }
     const slotsRaw = object(s.slots, 'training.optimizer.state.slots');
     const slots: Record<string, Float64Array> = {};
     for (const [k, v] of Object.entries(slotsRaw)) slots[k] = numbers(v, `training.optimizer.state.slots.${k}`, P);
@@ -395,6 +407,8 @@ export function decodeTrainingState(
     if (!Array.isArray(p) || p.length !== 2) throw new CheckpointError(`${name} must be [iteration, smoothLoss]`);
     return [integer(p[0], name), finite(p[1], name)];
   });
+  // A file may hold more points than a run keeps (edited, or from another program): thin it as a run would.
+  thinLossHistory(lossHistory);
   return {
     iteration: integer(t.iteration, 'training.iteration'),
     position: integer(t.position, 'training.position'),

@@ -1,11 +1,9 @@
 // `min-char-rnn eval`: the loss of a model on a whole text, the same measure validation reports.
 import { loadCheckpointFile } from '../checkpoint/file.js';
-import { createCorpus } from '../corpus/corpus.js';
-import { CorpusError } from '../errors.js';
 import { createNetwork } from '../model/networks.js';
 import { heldOutLoss } from '../operators/evaluateEvery.js';
 import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args.js';
-import { readCorpusFile } from './corpusFile.js';
+import { loadCorpusFile } from './corpusFile.js';
 import { formatInteger, processIO, type CommandIO } from './report.js';
 
 export const EVAL_FLAGS: readonly FlagSpec[] = [
@@ -42,14 +40,7 @@ export function evalCommand(argv: readonly string[], io: CommandIO = processIO()
   if (!path) throw new UsageError('--checkpoint FILE is required (see min-char-rnn eval --help)');
   if (!corpusPath) throw new UsageError('--corpus FILE is required (see min-char-rnn eval --help)');
   const model = loadCheckpointFile(path);
-  const text = readCorpusFile(corpusPath);
-  let ids: Int32Array;
-  try {
-    ids = createCorpus(text, model.vocab).ids;
-  } catch (e) {
-    if (e instanceof CorpusError) throw new UsageError(`corpus ${corpusPath}: ${e.message} of checkpoint ${path}`);
-    throw e;
-  }
+  const { ids } = loadCorpusFile(corpusPath, model.vocab, path).corpus;
   if (ids.length < 2) throw new UsageError(`corpus ${corpusPath} has ${ids.length} character; eval needs at least 2`);
   const net = createNetwork(model.params.spec, model.vocab.size, { maxSeqLength: CHUNK });
   net.params.data.set(model.params.data);

@@ -4,7 +4,7 @@ import { checkWritable, fsReason, loadCheckpointFile, writeFileAtomic } from '..
 import { serializeTrainingCheckpoint } from '../checkpoint/format.js';
 import { encodeModelSafetensors, isSafetensors } from '../checkpoint/safetensors.js';
 import { decodeCheckpoint } from '../checkpoint/decode.js';
-import { CheckpointError } from '../errors.js';
+import { CheckpointError, OutputError } from '../errors.js';
 import { isClassicSpec } from '../model/spec.js';
 import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args.js';
 import { formatInteger, processIO, type CommandIO } from './report.js';
@@ -72,7 +72,7 @@ export function exportCommand(argv: readonly string[], io: CommandIO = processIO
   try {
     writeFileAtomic(out, bytes);
   } catch (e) {
-    throw new CheckpointError(`cannot write ${out}: ${fsReason(e)}`);
+    throw new OutputError(`cannot write ${out}: ${fsReason(e)}; an existing file there is unchanged`);
   }
   const parameters = model.params.data.length;
   const tensors = model.params.tensors.length + (format === 'safetensors' && names === 'torch' && isClassicSpec(model.params.spec) ? 1 : 0);

@@ -40,7 +40,10 @@ function version(): string {
   return pkg.version;
 }
 
-/** Exit code for an error: 2 when the input or the command line is at fault. */
+/**
+ * Exit code for an error: 2 when the input or the command line is at fault (found before any output is
+ * written), 1 for anything else, including an output that fails while being written (a full disk).
+ */
 export function exitCodeFor(e: unknown): number {
   return e instanceof UsageError || e instanceof ConfigError || e instanceof CorpusError || e instanceof CheckpointError
     ? 2
@@ -56,9 +59,14 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
     if (more.length > 0) throw new UsageError(`help takes one command name, got ${rest.length}`);
     return cmd.run(['--help'], io);
   }
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+  if (command === undefined) {
+    // A usage error like any other: the usage goes to stderr, stdout stays empty for the output.
+    io.stderr.write(`min-char-rnn: no command given\n${mainHelp()}`);
+    return 2;
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
     io.stdout.write(mainHelp());
-    return command === undefined ? 2 : 0;
+    return 0;
   }
   if (command === '--version' || command === '-V') {
     io.stdout.write(`${version()}\n`);

@@ -1,5 +1,6 @@
 import type { Subscription } from 'rxjs';
 import { writeFileAtomic, writeTrainingCheckpointFile, fsReason } from '../checkpoint/file.js';
+import { lockCheckpoint, type CheckpointLock } from '../checkpoint/lock.js';
 import { recordLoss, snapshotTraining, type TrainingCheckpoint } from '../checkpoint/training.js';
 import { ConfigError } from '../errors.js';
 import { kernelByName } from '../model/kernels.js';
@@ -7,7 +8,9 @@ import { modelParameterCount } from '../model/families.js';
 import { networkKernelName } from '../model/networks.js';
 import { MODEL_TYPES } from '../model/spec.js';
 import { OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES } from '../optimizers/registry.js';
+import type { Diagnostics } from '../operators/diagnostics.js';
 import type { Evaluation } from '../operators/evaluateEvery.js';
+import type { NonFiniteRecord } from '../operators/guardNonFinite.js';
 import { train, type TrainConfig, type TrainedStep } from '../pipeline/train.js';
 import { lossChartSvg } from '../plot/lossChart.js';
 import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args.js';
@@ -18,7 +21,7 @@ import { optimizerFromFlags } from './optimizerFlags.js';
 import { planTraining, type TrainOptions, type TrainPlan } from './trainPlan.js';
 
 export const TRAIN_FLAGS: readonly FlagSpec[] = [
-  { name: 'corpus', kind: 'string', value: 'FILE', help: 'UTF-8 text to train on', default: 'data/default-corpus.txt' },
+  { name: 'corpus', kind: 'string', value: 'FILE', help: 'UTF-8 text to train on (a regular file, or - for standard input)', default: 'data/default-corpus.txt' },
   { name: 'model', kind: 'string', value: 'TYPE', help: `${MODEL_TYPES.join('|')}: vanilla RNN, LSTM or GRU (lstm and gru change the defaults marked *)`, default: 'rnn' },
   { name: 'layers', kind: 'positive-integer', value: 'N', help: 'recurrent layers stacked', default: '1; *2' },
   { name: 'hidden-size', kind: 'positive-integer', value: 'N', help: 'size of the hidden state of every layer', default: '100; *256' },
@@ -58,7 +61,7 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
   { name: 'checkpoint', kind: 'string', value: 'FILE', help: 'save the training state to FILE (atomically) every --checkpoint-every iterations, at the end and on Ctrl-C' },
   { name: 'checkpoint-every', kind: 'positive-integer', value: 'N', help: 'how often to save the checkpoint and the chart', default: '1000' },
   { name: 'resume', kind: 'string', value: 'FILE', help: 'continue the run saved in checkpoint FILE exactly (--iterations is the total to reach; checkpoints go to FILE unless --checkpoint says otherwise)' },
-  { name: 'val-fraction', kind: 'number', value: 'F', help: 'hold out the last F of the corpus for validation, 0 = none', default: '0.05 when 5% is at least 10 windows, else 0' },
+  { name: 'val-fraction', kind: 'number', value: 'F', help: 'hold out the last F of the corpus for validation, 0 = none', default: '0.05 when 5% is at least 10 windows, else 0; at most 500,000 characters' },
   { name: 'eval-every', kind: 'count', value: 'N', help: 'measure the validation loss every N iterations and at the end, 0 = never', default: '1000, more for large held-out parts' },
   { name: 'keep-best', kind: 'string', value: 'FILE', help: 'also keep the checkpoint with the lowest validation loss in FILE (remembered by --resume)' },
   { name: 'plot', kind: 'string', value: 'FILE', help: 'write an SVG chart of the training and validation loss at every checkpoint and at the end (remembered by --resume)' },
@@ -69,6 +72,8 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
     help: 'compute kernel: auto (fastest available), wasm (WebAssembly SIMD), js, reference',
     default: 'auto',
   },
+  { name: 'on-nan', kind: 'string', value: 'WHAT', help: 'on a NaN or infinite loss: abort (exit 1), or rollback to the last good state with half the learning rate (after 5 rollbacks in a row it aborts)', default: 'abort' },
+  { name: 'diag-every', kind: 'count', value: 'N', help: 'every N iterations report the gradient norm, the fraction clipped and each tensor\'s update-to-weight ratio, 0 = never', default: '0' },
   { name: 'json', kind: 'boolean', help: 'print JSON lines instead of text' },
   { name: 'help', kind: 'boolean', help: 'show this help (also -h)' },
 ];
@@ -134,6 +139,12 @@ export function parseTrainOptions(argv: readonly string[]): TrainOptions | 'help
   }
   const dropout = num('dropout');
   if (dropout !== undefined && !(dropout >= 0 && dropout < 1)) throw new UsageError(`--dropout must be a number in [0, 1), got ${dropout}`);
+  const onNan = f.get('on-nan') as string | undefined;
+  if (onNan !== undefined && onNan !== 'abort' && onNan !== 'rollback') {
+    throw new UsageError(`--on-nan must be abort or rollback, got ${JSON.stringify(onNan)}`);
+  }
+  const diagEvery = num('diag-every');
+  if (diagEvery) config.diagnostics = { every: diagEvery };
   const valFraction = num('val-fraction');
   if (valFraction !== undefined && !(valFraction >= 0 && valFraction < 1)) {
     throw new UsageError(`--val-fraction must be a number in [0, 1), got ${valFraction}`);
@@ -150,6 +161,7 @@ export function parseTrainOptions(argv: readonly string[]): TrainOptions | 'help
     evalEvery: num('eval-every'),
     keepBest: str('keep-best'),
     plot: str('plot'),
+    onNan,
   };
   for (const k of Object.keys(extra)) if (extra[k] === undefined) delete extra[k];
   return {
@@ -172,10 +184,13 @@ export function trainCommand(argv: readonly string[], io: CommandIO = processIO(
     return Promise.resolve(0);
   }
   const plan = planTraining(opts);
+  const nothingToDo = plan.target !== undefined && plan.startIteration >= plan.target;
+  // One writer per checkpoint file: taken before anything is printed or written, released at the end.
+  const locks = nothingToDo ? [] : lockOutputs(plan);
   // JSON mode writes JSON lines only, on a terminal too: no status line.
   const out = stdoutOutput(io.stdout, io.stderr, { live: !opts.json });
   for (const n of plan.notices) out.notice(n);
-  if (plan.target !== undefined && plan.startIteration >= plan.target) {
+  if (nothingToDo) {
     out.notice(
       plan.resumedFrom !== undefined
         ? `the checkpoint is already at iteration ${plan.startIteration}; nothing to do (raise --iterations to train further)`
@@ -184,7 +199,58 @@ export function trainCommand(argv: readonly string[], io: CommandIO = processIO(
     if (opts.json) out.line(JSON.stringify({ type: 'end', reason: 'completed', iterations: plan.startIteration, seconds: 0, charsPerSecond: 0 }));
     return Promise.resolve(0);
   }
-  return runTraining(plan, opts.json, out);
+  return runTraining(plan, opts.json, out).finally(() => {
+    for (const lock of locks) lock.release();
+  });
+}
+
+/** Locks the checkpoint files the run will write (see checkpoint/lock.ts); all or none. */
+function lockOutputs(plan: TrainPlan): CheckpointLock[] {
+  const locks: CheckpointLock[] = [];
+  try {
+    if (plan.checkpointPath !== undefined) locks.push(lockCheckpoint(plan.checkpointPath, 'checkpoint'));
+    if (plan.keepBestPath !== undefined) locks.push(lockCheckpoint(plan.keepBestPath, 'keep-best checkpoint'));
+  } catch (e) {
+    for (const lock of locks) lock.release();
+    throw e;
+  }
+  return locks;
+}
+
+/** A `diag` record (JSON), or one line of numbers (text). */
+function reportDiagnostics(d: Diagnostics, json: boolean, out: Output): void {
+  if (json) {
+    const tensors: Record<string, { gradNorm: number; weightNorm: number; updateRatio: number | null }> = {};
+    for (const t of d.tensors) tensors[t.name] = { gradNorm: t.gradNorm, weightNorm: t.weightNorm, updateRatio: t.updateRatio };
+    out.line(JSON.stringify({ type: 'diag', iter: d.iteration, gradNorm: d.gradNorm, clippedFraction: d.clippedFraction, tensors }));
+    return;
+  }
+  const ratios = d.tensors.map((t) => `${t.name} ${t.updateRatio === null ? '-' : t.updateRatio.toExponential(2)}`).join(', ');
+  out.line(`iter ${d.iteration}, grad norm: ${d.gradNorm.toFixed(4)}, clipped: ${(100 * d.clippedFraction).toFixed(2)}%, update/weight: ${ratios}`);
+}
+
+/** A `nan` record (JSON), or a warning on stderr (text). */
+function reportNonFinite(r: NonFiniteRecord, learningRate: number, json: boolean, out: Output): void {
+  if (json) {
+    out.line(
+      JSON.stringify({
+        type: 'nan',
+        iter: r.iteration,
+        what: r.what,
+        loss: Number.isFinite(r.loss) ? r.loss : String(r.loss),
+        restoredFrom: r.restoredFrom,
+        learningRate,
+        retry: r.retry,
+        maxRetries: r.maxRetries,
+      }),
+    );
+  } else {
+    const found = r.what === 'loss' ? `loss is ${r.loss}` : 'the parameters are not finite';
+    out.notice(
+      `warning: iter ${r.iteration}: ${found}; rolled back to the state after iteration ${r.restoredFrom}, ` +
+        `learning rate now ${learningRate} (rollback ${r.retry} of at most ${r.maxRetries} in a row)`,
+    );
+  }
 }
 
 /** Trains according to `plan`, printing progress to `out`; resolves with the exit code. */
@@ -213,11 +279,13 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
   let plotWritten = false;
   let finalSaveFailed = false;
 
+  const baseLearningRate = plan.optimizerSpec.learningRate ?? plan.hyperparameters.learningRate;
+  let learningRate = baseLearningRate;
   const snapshot = (s: TrainedStep): TrainingCheckpoint =>
     snapshotTraining(s, {
       vocab: plan.vocab,
-      hyperparameters: plan.hyperparameters,
-      optimizer: plan.optimizerSpec,
+      hyperparameters: learningRate === baseLearningRate ? plan.hyperparameters : { ...plan.hyperparameters, learningRate },
+      optimizer: learningRate === baseLearningRate ? plan.optimizerSpec : { ...plan.optimizerSpec, learningRate },
       corpus: plan.fingerprint,
       ...(plan.validation
         ? { validation: { trainLength: plan.train.ids.length, history: valHistory, ...(best ? { best } : {}) } }
@@ -258,6 +326,12 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
     if (out.closed) stopRequested = true; // nobody reads on: stop as on Ctrl-C, saving the checkpoint
     last = { iteration: s.iteration, smoothLoss: s.smoothLoss };
     meter.add(s.inputs.length);
+    if (s.diagnostics) reportDiagnostics(s.diagnostics, json, out);
+    if (s.nonFinite) {
+      // Later checkpoints record the lowered rate, so a resumed run goes on with it.
+      learningRate = baseLearningRate * s.nonFinite.learningRateScale;
+      reportNonFinite(s.nonFinite, learningRate, json, out);
+    }
     const n = s.iteration + 1; // iterations completed
     const final = stopRequested || n === target;
     if (s.sample) {
@@ -265,7 +339,8 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
       else out.line(`----\n ${s.sample.text} \n----`);
     }
     const logged = s.iteration % logEvery === 0;
-    if (logged || final) {
+    // A step the NaN guard undid has no loss to report (its smooth loss is the previous one).
+    if ((logged || final) && !s.nonFinite) {
       // The last iteration is logged too, marked `final` in JSON when it is not a regular one (a
       // resumed run's lines then match an uninterrupted run's, final lines aside).
       if (logged) recordLoss(lossHistory, s.iteration, s.smoothLoss);

@@ -9,19 +9,22 @@ import {
   type CorpusFingerprint,
   type TrainingHyperparameters,
 } from '../checkpoint/training.js';
-import { createCorpus, type Corpus } from '../corpus/corpus.js';
+import type { Corpus } from '../corpus/corpus.js';
 import { defaultValidationFraction, splitCorpus } from '../corpus/split.js';
 import type { Vocabulary } from '../corpus/vocabulary.js';
 import { CheckpointError, CorpusError } from '../errors.js';
 import { createNetwork } from '../model/networks.js';
 import type { ModelParams } from '../model/tensors.js';
 import { isClassicSpec, resolveModelSpec, type ModelType, type ResolvedModelSpec } from '../model/spec.js';
+import { defaultKernel } from '../model/kernels.js';
+import { jsKernel } from '../model/jsKernel.js';
 import { heldOutLoss, type Evaluation } from '../operators/evaluateEvery.js';
-import { resolveOptimizerSpec, type OptimizerSpec } from '../optimizers/registry.js';
+import { createOptimizer, resolveOptimizerSpec, type OptimizerSpec } from '../optimizers/registry.js';
 import { trainingOptimizerSpec, type ResumeState, type TrainConfig } from '../pipeline/train.js';
 import { UsageError, type FlagValue } from './args.js';
+import { checkMemory } from './memoryCheck.js';
 import { HYPERPARAMETER_FLAGS, optimizerFromFlags } from './optimizerFlags.js';
-import { fingerprintCorpus, readCorpusFile } from './corpusFile.js';
+import { loadCorpusFile } from './corpusFile.js';
 
 /** Parsed `train` flags with defaults applied. */
 export interface TrainOptions {
@@ -46,7 +49,12 @@ export interface TrainOptions {
   readonly evalEvery?: number;
   readonly keepBest?: string;
   readonly plot?: string;
+  /** `--on-nan`: abort (the default) or rollback. */
+  readonly onNan?: 'abort' | 'rollback';
 }
+
+/** What `--on-nan rollback` does: keep a state every 100 iterations, halve the rate, at most 5 in a row. */
+export const NAN_GUARD = { keepEvery: 100, lrFactor: 0.5, maxRetries: 5 } as const;
 
 /** Checkpoint and chart cadence when `--checkpoint-every` is not given. */
 export const DEFAULT_CHECKPOINT_EVERY = 1000;
@@ -143,17 +151,6 @@ function clipOf(config: TrainConfig): { clip: number; clipNorm: number | null } 
   return { clip: config.clip ?? 5, clipNorm: config.clipNorm || null };
 }
 
-function loadCorpus(text: string, path: string, vocab: Vocabulary | undefined, checkpointPath: string): Corpus {
-  try {
-    return createCorpus(text, vocab);
-  } catch (e) {
-    if (e instanceof CorpusError) {
-      throw new UsageError(`corpus ${path}: ${e.message}${vocab ? ` of checkpoint ${checkpointPath}` : ''}`);
-    }
-    throw e;
-  }
-}
-
 function split(corpus: Corpus, path: string, fraction: number, seqLength: number): ReturnType<typeof splitCorpus> {
   if (!(fraction >= 0 && fraction < 1)) throw new UsageError(`--val-fraction must be a number in [0, 1), got ${fraction}`);
   const N = corpus.ids.length;
@@ -170,9 +167,29 @@ function split(corpus: Corpus, path: string, fraction: number, seqLength: number
 
 /** Builds the plan for a new run or a resumed one (see {@link TrainPlan}). */
 export function planTraining(opts: TrainOptions): TrainPlan {
-  const plan = opts.resume !== undefined ? planResume(opts, opts.resume) : planFresh(opts);
+  const planned = opts.resume !== undefined ? planResume(opts, opts.resume) : planFresh(opts);
+  const plan = withMemoryChecked(planned, (opts.flags.get('kernel') ?? 'auto') === 'auto');
   checkOutputs(plan);
   return plan;
+}
+
+/** The plan once its memory is checked (see memoryCheck.ts), with the kernel it will use. */
+function withMemoryChecked(plan: TrainPlan, auto: boolean): TrainPlan {
+  const kernel = plan.config.kernel ?? defaultKernel();
+  const checked = checkMemory({
+    hiddenSize: plan.hyperparameters.hiddenSize,
+    vocabSize: plan.vocab.size,
+    seqLength: plan.seqLength,
+    optimizerSlots: createOptimizer(plan.optimizerSpec).slots?.length ?? 2,
+    validation: plan.validation !== undefined,
+    checkpoints: plan.checkpointPath !== undefined || plan.keepBestPath !== undefined,
+    kernel,
+    auto,
+    model: plan.model,
+    batchSize: plan.batchSize,
+  });
+  if (checked.notice) plan.notices.push(checked.notice);
+  return checked.kernel === kernel ? plan : { ...plan, config: { ...plan.config, kernel: checked.kernel } };
 }
 
 function planFresh(opts: TrainOptions): TrainPlan {
@@ -180,9 +197,27 @@ function planFresh(opts: TrainOptions): TrainPlan {
   if (opts.given.has('checkpoint-every') && !opts.checkpoint && !opts.plot) {
     throw new UsageError('--checkpoint-every needs --checkpoint or --plot');
   }
-  const text = readCorpusFile(opts.corpus);
   let init: ModelParams | undefined;
   let vocab: Vocabulary | undefined;
+  // A size no machine can train fails before the corpus is read (a one-character vocabulary is the least).
+  {
+    const type = (opts.model ?? 'rnn') as ModelType;
+    const gated = type !== 'rnn';
+    const hiddenSize = opts.hiddenSize ?? (gated ? GATED_DEFAULTS.hiddenSize : 100);
+    checkMemory({
+      hiddenSize,
+      vocabSize: 1,
+      seqLength: c.seqLength ?? (gated ? GATED_DEFAULTS.seqLength : 25),
+      optimizerSlots: 0,
+      validation: false,
+      checkpoints: false,
+      kernel: jsKernel,
+      auto: true,
+      vocabUnknown: true,
+      model: resolveModelSpec({ type, hiddenSize, layers: opts.layers ?? (gated ? GATED_DEFAULTS.layers : 1) }),
+      batchSize: opts.batchSize ?? (gated ? GATED_DEFAULTS.batchSize : 1),
+    });
+  }
   if (opts.init) {
     const ckpt = loadCheckpointFile(opts.init);
     const s = ckpt.params.spec;
@@ -211,7 +246,7 @@ function planFresh(opts: TrainOptions): TrainPlan {
       ...(opts.given.has('clip-norm') ? {} : { clipNorm: GATED_DEFAULTS.clipNorm }),
     };
   }
-  const corpus = loadCorpus(text, opts.corpus, vocab, opts.init ?? '');
+  const { corpus, fingerprint } = loadCorpusFile(opts.corpus, vocab, opts.init ?? '');
   checkStreams(corpus, opts.corpus, batchSize, seqLength, opts.valFraction);
   const valFraction = opts.valFraction ?? defaultValidationFraction(corpus.ids.length, seqLength);
   const parts = split(corpus, opts.corpus, valFraction, seqLength);
@@ -246,6 +281,7 @@ function planFresh(opts: TrainOptions): TrainPlan {
     valFraction,
     evalEvery,
     checkpointEvery,
+    ...(opts.onNan === 'rollback' ? { onNan: 'rollback' } : {}),
   };
   if (opts.plot !== undefined) hyperparameters.plot = resolve(opts.plot);
   if (opts.keepBest !== undefined) hyperparameters.keepBest = resolve(opts.keepBest);
@@ -256,6 +292,7 @@ function planFresh(opts: TrainOptions): TrainPlan {
     seqLength,
     batchSize,
     optimizer: optimizerSpec,
+    ...(opts.onNan === 'rollback' ? { guard: NAN_GUARD } : {}),
     ...(init ? { init } : {}),
     // The smooth loss of a loaded model starts from its measured loss, not from a uniform guess.
     ...(initial ? { initialSmoothLoss: initial.loss * seqLength } : {}),
@@ -263,7 +300,7 @@ function planFresh(opts: TrainOptions): TrainPlan {
   };
   return {
     corpusPath: opts.corpus,
-    fingerprint: fingerprintCorpus(text, opts.corpus),
+    fingerprint,
     vocab: corpus.vocab,
     corpusLength: corpus.ids.length,
     train: parts.train,
@@ -358,24 +395,27 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
   const corpusGiven = opts.given.has('corpus');
   const corpusPath = corpusGiven ? opts.corpus : t.corpus?.path;
   if (corpusPath === undefined) throw new UsageError(`checkpoint ${file} records no corpus; pass --corpus FILE`);
-  let text: string;
+  let same = true;
+  let read = false; // the text was read whole; later errors are about its contents
+  let loaded;
   try {
-    text = readCorpusFile(corpusPath);
+    loaded = loadCorpusFile(corpusPath, ckpt.vocab, file, (fingerprint) => {
+      read = true;
+      same = !t.corpus || (t.corpus.length === fingerprint.length && t.corpus.sha256 === fingerprint.sha256);
+      if (!same && !corpusGiven) {
+        throw new UsageError(
+          `corpus ${corpusPath} has changed since checkpoint ${file} was written ` +
+            `(it had ${t.corpus!.length} characters, sha256 ${t.corpus!.sha256.slice(0, 12)}…; now ${fingerprint.length}, ` +
+            `${fingerprint.sha256.slice(0, 12)}…); pass --corpus ${corpusPath} to fine-tune on its new contents`,
+        );
+      }
+    });
   } catch (e) {
-    if (e instanceof UsageError && !corpusGiven) throw new UsageError(`${e.message} (recorded in checkpoint ${file}; pass --corpus FILE)`);
+    if (e instanceof UsageError && !corpusGiven && !read) throw new UsageError(`${e.message} (recorded in checkpoint ${file}; pass --corpus FILE)`);
     throw e;
   }
-  const fingerprint = fingerprintCorpus(text, corpusPath);
-  const same = !t.corpus || (t.corpus.length === fingerprint.length && t.corpus.sha256 === fingerprint.sha256);
-  if (!same && !corpusGiven) {
-    throw new UsageError(
-      `corpus ${corpusPath} has changed since checkpoint ${file} was written ` +
-        `(it had ${t.corpus!.length} characters, sha256 ${t.corpus!.sha256.slice(0, 12)}…; now ${fingerprint.length}, ` +
-        `${fingerprint.sha256.slice(0, 12)}…); pass --corpus ${corpusPath} to fine-tune on its new contents`,
-    );
-  }
+  const { corpus, fingerprint } = loaded;
   const fineTune = !same;
-  const corpus = loadCorpus(text, corpusPath, ckpt.vocab, file);
 
   // Settings that define the run must not change; the rest may, and are reported.
   const c = opts.config;
@@ -492,8 +532,12 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
   if (remembered.length > 0) notices.push(`continuing ${remembered.join(' and ')} (as recorded in ${file})`);
 
   const optimizerSpec: OptimizerSpec = { ...savedSpec, learningRate };
+  // The NaN policy goes on as recorded unless --on-nan says otherwise.
+  const onNan = opts.onNan ?? (h.onNan === 'rollback' ? 'rollback' : 'abort');
+  const { onNan: _recorded, ...recordedSettings } = h;
   const hyperparameters: TrainingHyperparameters = {
-    ...h,
+    ...recordedSettings,
+    ...(onNan === 'rollback' ? { onNan } : {}),
     ...(plotPath !== undefined ? { plot: resolve(plotPath) } : {}),
     ...(keepBestPath !== undefined ? { keepBest: resolve(keepBestPath) } : {}),
     learningRate,
@@ -526,6 +570,7 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
     clip: recordedClip,
     clipNorm: recordedClipNorm,
     resume,
+    ...(onNan === 'rollback' ? { guard: NAN_GUARD } : {}),
     ...(parts.validation ? { validation: { corpus: parts.validation, every: evalEvery } } : {}),
   };
   if (target === undefined) delete (config as { iterations?: number }).iterations;
@@ -581,7 +626,7 @@ function checkOutputs(plan: TrainPlan): void {
     if (other) throw new UsageError(`--${flag} ${path} is the same file as the ${other}; choose another path`);
     seen.set(abs, `--${flag} file`);
     try {
-      checkWritable(path, flag === 'plot' ? 'plot' : 'checkpoint');
+      checkWritable(path, flag === 'plot' ? 'plot' : flag === 'keep-best' ? 'keep-best checkpoint' : 'checkpoint');
     } catch (e) {
       if (e instanceof CheckpointError) throw new UsageError(e.message);
       throw e;

@@ -20,6 +20,13 @@ export interface Kernel {
    * docs/models.md.
    */
   createNetwork?(spec: ResolvedModelSpec, vocabSize: number, maxSeqLength: number, batchSize: number): Network | undefined;
+  /**
+   * Optional: the most bytes one model of this kernel can occupy (a WebAssembly memory's limit), when
+   * the kernel has a limit of its own below the machine's.
+   */
+  readonly maxModelBytes?: number;
+  /** Optional: the bytes `createModel` would allocate for these sizes (to check against {@link maxModelBytes}). */
+  modelBytes?(hiddenSize: number, vocabSize: number, maxSeqLength: number): number;
 }
 
 /**

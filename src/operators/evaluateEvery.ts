@@ -1,6 +1,6 @@
 // Dimension key: H = hiddenSize, V = vocabSize, T = seqLength (chunk length), L = held-out length.
 import { defer, map, type Observable, type OperatorFunction } from 'rxjs';
-import type { Corpus } from '../corpus/corpus.js';
+import { idSlice, type Corpus, type CorpusIds } from '../corpus/corpus.js';
 import { CorpusError, requireInteger } from '../errors.js';
 import type { Model } from '../model/kernel.js';
 import type { Network } from '../model/network.js';
@@ -57,7 +57,7 @@ export interface EvaluateEveryConfig {
  * @param seqLength Chunk length T.
  * @returns The mean loss in nats per character.
  */
-export function heldOutLoss(model: Network | Model, ids: Int32Array, seqLength: number): number {
+export function heldOutLoss(model: Network | Model, ids: CorpusIds, seqLength: number): number {
   requireInteger('seqLength', seqLength);
   const L = ids.length;
   if (L < 2) throw new CorpusError(`held-out text has ${L} characters; it needs at least 2`);
@@ -65,10 +65,13 @@ export function heldOutLoss(model: Network | Model, ids: Int32Array, seqLength: 
   if (net.batchSize !== 1) throw new RangeError(`heldOutLoss reads one stream; the network has ${net.batchSize}`);
   net.hprev.fill(0); // fresh state: the held-out text is read from its start
   let total = 0;
+  // Narrow ids are copied chunk by chunk into one buffer (kernels take Int32Array).
+  const chunk = ids instanceof Int32Array ? undefined : new Int32Array(seqLength + 1);
   for (let p = 0; p < L - 1; p += seqLength) {
     if (p > 0) net.carry(); // carry the state into the next chunk
     const end = Math.min(p + seqLength, L - 1);
-    total += net.loss(ids.subarray(p, end), ids.subarray(p + 1, end + 1));
+    const window = idSlice(ids, p, end + 1, chunk);
+    total += net.loss(window.subarray(0, end - p), window.subarray(1, end - p + 1));
   }
   return total / (L - 1);
 }

@@ -11,6 +11,8 @@ import { resolveModelSpec, type ModelSpec, type ResolvedModelSpec } from '../mod
 import type { ModelParams } from '../model/tensors.js';
 import { clipByGlobalNorm } from '../operators/clipByGlobalNorm.js';
 import { clipByValue } from '../operators/clipByValue.js';
+import { diagnostics, type DiagnosedStep, type DiagnosticsConfig } from '../operators/diagnostics.js';
+import { guardNonFinite, type GuardedStep, type GuardNonFiniteConfig } from '../operators/guardNonFinite.js';
 import { lossFun } from '../operators/lossFun.js';
 import { sampleEvery, type Sample, type SampledStep } from '../operators/sampleEvery.js';
 import { smoothLoss } from '../operators/smoothLoss.js';
@@ -81,6 +83,14 @@ export interface TrainConfig {
   readonly yieldEveryMs?: number;
   /** Measure the loss of held-out text as training goes (see {@link evaluateEvery}). Default: none. */
   readonly validation?: ValidationConfig;
+  /**
+   * Undo a step whose loss is not finite instead of failing ({@link guardNonFinite}, after the
+   * optimizer): the last good state comes back and the learning rate drops. Default: none (a non-finite
+   * loss fails the run with a `NonFiniteLossError`).
+   */
+  readonly guard?: GuardNonFiniteConfig;
+  /** Attach gradient and update statistics every N iterations ({@link diagnostics}). Default: none. */
+  readonly diagnostics?: DiagnosticsConfig;
 }
 
 /** Held-out text and how often to measure its loss. */
@@ -111,7 +121,12 @@ export interface ResumeState {
 }
 
 /** A step of the default pipeline, after every stage (`optimizer` is live: copy it to keep it). */
-export type TrainedStep = TrainingStep & SampledStep & OptimizedStep & EvaluatedStep & { readonly smoothLoss: number };
+export type TrainedStep = TrainingStep &
+  SampledStep &
+  OptimizedStep &
+  GuardedStep &
+  DiagnosedStep &
+  EvaluatedStep & { readonly smoothLoss: number };
 
 /** What `loss$` reports: plain numbers, safe to keep. */
 export interface LossRecord {
@@ -138,7 +153,7 @@ export type ResolvedTrainConfig = Required<
     | 'batchSize'
   >
 > &
-  Pick<TrainConfig, 'learningRate' | 'init' | 'kernel' | 'optimizer' | 'resume' | 'validation' | 'initialSmoothLoss'> & {
+  Pick<TrainConfig, 'learningRate' | 'init' | 'kernel' | 'optimizer' | 'resume' | 'validation' | 'guard' | 'diagnostics' | 'initialSmoothLoss'> & {
     /** The elementwise clip limit, or null when off. */
     readonly clip: number | null;
     /** The global-norm clip, or null when off. */
@@ -266,7 +281,10 @@ export function trainingSteps(corpus: Corpus, config?: TrainConfig): Observable<
         ...(c.kernel ? { kernel: c.kernel } : {}),
         ...(c.resume ? { hprev: c.resume.hprev } : {}),
         ...(c.resume?.dropoutRandomState ? { dropoutRandomState: c.resume.dropoutRandomState } : {}),
+        ...(c.guard ? { nonFinite: 'pass' as const } : {}),
       }),
+      // Before clipping, so it sees the raw gradient and which elements clipping will change.
+      c.diagnostics ? diagnostics<TrainingStep>({ ...c.diagnostics, clip: c.clip }) : identity,
       c.clip !== null ? clipByValue(c.clip) : identity,
       c.clipNorm !== null ? clipByGlobalNorm(c.clipNorm) : identity,
       sampleEvery(c.sampleEvery, {
@@ -277,6 +295,7 @@ export function trainingSteps(corpus: Corpus, config?: TrainConfig): Observable<
         ...(c.resume?.sampleRandomState ? { randomState: c.resume.sampleRandomState } : {}),
       }),
       optimizer,
+      c.guard ? guardNonFinite<TrainingStep & SampledStep & OptimizedStep>(c.guard) : identity,
       smoothLoss(
         c.resume ? { initial: c.resume.smoothLoss } : c.initialSmoothLoss !== undefined ? { initial: c.initialSmoothLoss } : {},
       ),
