@@ -226,17 +226,46 @@ export function expm1(x: number): number {
  * ```
  */
 export function tanh(x: number): number {
-  if (x !== x) return x;
   const ax = Math.abs(x);
-  if (ax < 3.725290298461914e-9) return x; // 2^−28 (±0 included)
+  if (!(ax >= 3.725290298461914e-9)) return x; // |x| < 2^−28 (±0 included), or NaN
   if (ax >= 22) return x > 0 ? 1 : -1; // ±∞ included
   let z: number;
-  if (ax >= 1) z = 1 - 2 / (expm1(ax + ax) + 2);
+  if (ax >= 1) z = 1 - 2 / (expm1ForTanh(ax + ax) + 2);
   else {
-    const t = expm1(-(ax + ax));
+    const t = expm1ForTanh(-(ax + ax));
     z = -t / (t + 2);
   }
   return x < 0 ? -z : z;
+}
+
+/**
+ * {@link expm1} for the arguments tanh gives it, 2^−27 ≤ |a| < 44: the same operations, without the
+ * branches those never reach (special values, overflow, a < −56·ln2, tiny a, k = 1: a > 0 means a ≥ 2),
+ * small enough for the engine to inline into the kernels' loops (twice as fast as calling expm1).
+ */
+function expm1ForTanh(a: number): number {
+  const aa = Math.abs(a);
+  let k = 0;
+  let c = 0;
+  if (aa >= 0.3465735912322998) {
+    if (aa < 1.0397205352783203) k = a < 0 ? -1 : 1;
+    else k = (INV_LN2 * a + (a < 0 ? -0.5 : 0.5)) | 0;
+    const hi = a - k * LN2_HI;
+    const lo = k * LN2_LO;
+    a = hi - lo;
+    c = hi - a - lo;
+  }
+  const hfx = 0.5 * a;
+  const hxs = a * hfx;
+  const r1 = 1 + hxs * (Q1 + hxs * (Q2 + hxs * (Q3 + hxs * (Q4 + hxs * Q5))));
+  const t = 3 - r1 * hfx;
+  let e = hxs * ((r1 - t) / (6 - a * t));
+  if (k === 0) return a - (a * e - hxs);
+  e = a * (e - c) - c - hxs;
+  if (k === -1) return 0.5 * (a - e) - 0.5;
+  if (k <= -2 || k > 56) return (1 - (e - a)) * POW2[k + 1022]! - 1;
+  if (k < 20) return (1 - POW2[1022 - k]! - (e - a)) * POW2[k + 1022]!;
+  return (a - (e + POW2[1022 - k]!) + 1) * POW2[k + 1022]!;
 }
 
 // Argument reduction for cos and sin (Cody–Waite in up to three steps, fdlibm's "medium" case):
