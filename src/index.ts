@@ -223,7 +223,7 @@ export { lossChartSvg, type LossChartData, type LossChartConfig } from './plot/l
 
 // Numerics: elementary functions in IEEE arithmetic only, the same bits on every engine (use them in
 // your own optimizers and schedules to keep that guarantee)
-export { exp, log, expm1, tanh, cos, sin, powInt } from './math/elementary.js';
+export { exp, log, expm1, tanh, tanhInPlace, cos, sin, powInt } from './math/elementary.js';
 
 // Errors
 export { ConfigError, CorpusError, CheckpointError, NonFiniteLossError, OutputError } from './errors.js';

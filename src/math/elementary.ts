@@ -63,34 +63,31 @@ const P5 = 4.13813679705723846039e-8;
 export function exp(x: number): number {
   // fdlibm tests the high word of |x|; the same tests on |x| itself read no bits (faster here):
   // hx ≥ 0x40862e42 is |x| ≥ 709.7822265625, hx > 0x3fd62e42 is |x| ≥ 0.3465735912322998,
-  // hx < 0x3ff0a2b2 is |x| < 1.0397205352783203, hx < 0x3e300000 is |x| < 2^−28.
-  if (x !== x) return x; // NaN
-  if (x === 1) return 2.718281828459045; // e correctly rounded (the algorithm gives 1 ulp more), as V8 has it
+  // hx < 0x3ff0a2b2 is |x| < 1.0397205352783203, hx < 0x3e300000 is |x| < 2^−28. The common cases
+  // come first and the rare ones are compares only, so the engine inlines exp into softmax loops.
   const ax = Math.abs(x);
-  if (ax >= 709.7822265625) {
+  if (ax < 0.3465735912322998) {
+    // |x| ≤ ½ln2: no argument reduction (k = 0); below 2^−28 e^x = 1 + x to within half an ulp
+    if (ax < 3.725290298461914e-9) return 1 + x;
+    const t = x * x;
+    const c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
+    return 1 - ((x * c) / (c - 2) - x);
+  }
+  if (!(ax < 709.7822265625)) {
+    if (x !== x) return x; // NaN
     if (x > 7.09782712893383973096e2) return Infinity; // overflow, +∞ included
     if (x < -7.45133219101941108420e2) return 0; // underflow, −∞ included
-  }
-  // Argument reduction: x = k·ln2 + r, |r| ≤ ½ln2, r kept as hi − lo.
-  let hi = 0;
-  let lo = 0;
-  let k = 0;
-  if (ax >= 0.3465735912322998) {
-    // |x| > ½ln2; k = ±1 below 1.5ln2, else (int)(x/ln2 ± ½) (C's cast: toward zero)
-    if (ax < 1.0397205352783203) k = x < 0 ? -1 : 1;
-    else k = (INV_LN2 * x + (x < 0 ? -0.5 : 0.5)) | 0;
-    hi = x - k * LN2_HI;
-    lo = k * LN2_LO;
-    x = hi - lo;
-  } else if (ax < 3.725290298461914e-9) {
-    // |x| < 2^−28: e^x = 1 + x to within half an ulp
-    return 1 + x;
-  }
+  } else if (x === 1) return 2.718281828459045; // e correctly rounded (the algorithm gives 1 ulp more), as V8 has it
+  // Argument reduction: x = k·ln2 + r, |r| ≤ ½ln2, r kept as hi − lo; k = ±1 below 1.5ln2, else
+  // (int)(x/ln2 ± ½) (C's cast: toward zero)
+  const k = ax < 1.0397205352783203 ? (x < 0 ? -1 : 1) : (INV_LN2 * x + (x < 0 ? -0.5 : 0.5)) | 0;
+  const hi = x - k * LN2_HI;
+  const lo = k * LN2_LO;
+  const r = hi - lo;
   // e^r = 1 + 2r/(2 − R(r)) = 1 − ((lo − r·c/(2 − c)) − hi), c = r − r²·P(r²)
-  const t = x * x;
-  const c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
-  if (k === 0) return 1 - ((x * c) / (c - 2) - x);
-  const y = 1 - (lo - (x * c) / (2 - c) - hi);
+  const t = r * r;
+  const c = r - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
+  const y = 1 - (lo - (r * c) / (2 - c) - hi);
   // y·2^k: exact while the result is normal, one rounding when it is subnormal
   if (k >= -1021) return k === 1024 ? y * 2 * TWO_1023 : y * POW2[k + 1022]!;
   return y * POW2[k + 1000 + 1022]! * TWO_M1000;
@@ -226,46 +223,76 @@ export function expm1(x: number): number {
  * ```
  */
 export function tanh(x: number): number {
+  // Two halves, each with expm1 written out for the arguments it gives expm1 and small enough (V8
+  // inlines functions below 460 bytes of bytecode) that the engine inlines both into the kernels'
+  // loops: a training run's pre-activations are mostly beyond 1, a fresh network's below.
   const ax = Math.abs(x);
-  if (!(ax >= 3.725290298461914e-9)) return x; // |x| < 2^−28 (±0 included), or NaN
-  if (ax >= 22) return x > 0 ? 1 : -1; // ±∞ included
-  let z: number;
-  if (ax >= 1) z = 1 - 2 / (expm1ForTanh(ax + ax) + 2);
-  else {
-    const t = expm1ForTanh(-(ax + ax));
-    z = -t / (t + 2);
-  }
-  return x < 0 ? -z : z;
+  return ax >= 1 ? tanhFromOne(x, ax) : tanhBelowOne(x, ax);
 }
 
 /**
- * {@link expm1} for the arguments tanh gives it, 2^−27 ≤ |a| < 44: the same operations, without the
- * branches those never reach (special values, overflow, a < −56·ln2, tiny a, k = 1: a > 0 means a ≥ 2),
- * small enough for the engine to inline into the kernels' loops (twice as fast as calling expm1).
+ * expm1's rational correction for |a| ≤ ½ln2 (fdlibm's e = hxs·(r1 − t)/(6 − a·t), before the
+ * argument reduction's error is taken in): e^a − 1 = a − (a·e − a²/2) there.
  */
-function expm1ForTanh(a: number): number {
-  const aa = Math.abs(a);
-  let k = 0;
-  let c = 0;
-  if (aa >= 0.3465735912322998) {
-    if (aa < 1.0397205352783203) k = a < 0 ? -1 : 1;
-    else k = (INV_LN2 * a + (a < 0 ? -0.5 : 0.5)) | 0;
-    const hi = a - k * LN2_HI;
-    const lo = k * LN2_LO;
-    a = hi - lo;
-    c = hi - a - lo;
-  }
+function expm1Correction(a: number): number {
   const hfx = 0.5 * a;
   const hxs = a * hfx;
   const r1 = 1 + hxs * (Q1 + hxs * (Q2 + hxs * (Q3 + hxs * (Q4 + hxs * Q5))));
   const t = 3 - r1 * hfx;
-  let e = hxs * ((r1 - t) / (6 - a * t));
-  if (k === 0) return a - (a * e - hxs);
-  e = a * (e - c) - c - hxs;
-  if (k === -1) return 0.5 * (a - e) - 0.5;
-  if (k <= -2 || k > 56) return (1 - (e - a)) * POW2[k + 1022]! - 1;
-  if (k < 20) return (1 - POW2[1022 - k]! - (e - a)) * POW2[k + 1022]!;
-  return (a - (e + POW2[1022 - k]!) + 1) * POW2[k + 1022]!;
+  return hxs * ((r1 - t) / (6 - a * t));
+}
+
+/** {@link tanh} for 1 ≤ |x| (±∞ included): 1 − 2/(expm1(2|x|) + 2), expm1's k ≥ 3. */
+function tanhFromOne(x: number, ax: number): number {
+  // fdlibm returns ±1 from 22 on; from 19.5 on its 1 − 2/(expm1(2|x|) + 2) is 1 already, since
+  // expm1(39) + 2 > 2^56 puts 2/(…) below half an ulp of 1 (so k stays ≤ 56 below)
+  if (ax >= 19.5) return x > 0 ? 1 : -1;
+  const aa = ax + ax; // exact
+  // aa = k·ln2 + r, r = hi − lo, c its rounding error
+  const k = (INV_LN2 * aa + 0.5) | 0;
+  const hi = aa - k * LN2_HI;
+  const lo = k * LN2_LO;
+  const r = hi - lo;
+  const c = hi - r - lo;
+  const e = r * (expm1Correction(r) - c) - c - r * (0.5 * r);
+  // expm1(aa) = 2^k·(1 + r − e) − 1, the 1 taken in where it loses least
+  const t = k < 20 ? (1 - POW2[1022 - k]! - (e - r)) * POW2[k + 1022]! : (r - (e + POW2[1022 - k]!) + 1) * POW2[k + 1022]!;
+  const z = 1 - 2 / (t + 2);
+  return x < 0 ? -z : z;
+}
+
+/** {@link tanh} for |x| < 1 (NaN included): −t/(t+2), t = expm1(−2|x|), expm1's k from 0 to −3. */
+function tanhBelowOne(x: number, ax: number): number {
+  if (!(ax >= 3.725290298461914e-9)) return x; // |x| < 2^−28 (±0 included), or NaN
+  const a = -(ax + ax); // exact
+  let t: number;
+  if (a > -0.3465735912322998) t = a - (a * expm1Correction(a) - a * (0.5 * a)); // |a| ≤ ½ln2: k = 0
+  else {
+    // a = k·ln2 + r as in tanhFromOne; k = −1 below 1.5ln2
+    const k = a > -1.0397205352783203 ? -1 : (INV_LN2 * a - 0.5) | 0;
+    const hi = a - k * LN2_HI;
+    const lo = k * LN2_LO;
+    const r = hi - lo;
+    const c = hi - r - lo;
+    const e = r * (expm1Correction(r) - c) - c - r * (0.5 * r);
+    t = k === -1 ? 0.5 * (r - e) - 0.5 : (1 - (e - r)) * POW2[k + 1022]! - 1;
+  }
+  const z = -t / (t + 2);
+  return x < 0 ? -z : z;
+}
+
+/**
+ * `buf[off..off+n) ← tanh(buf[off..off+n))`, element by element, the same bits as {@link tanh}: one
+ * tight loop for a whole row of pre-activations, the common path inlined.
+ *
+ * ```ts
+ * import { tanhInPlace } from 'min-char-rnn';
+ * const row = new Float64Array([0.5, -2]);
+ * tanhInPlace(row, 0, 2); // row: [0.46211715726000974, -0.9640275800758169]
+ * ```
+ */
+export function tanhInPlace(buf: Float64Array, off: number, n: number): void {
+  for (let i = off; i < off + n; i++) buf[i] = tanh(buf[i]!);
 }
 
 // Argument reduction for cos and sin (Cody–Waite in up to three steps, fdlibm's "medium" case):
