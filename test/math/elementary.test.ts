@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import seedrandom from 'seedrandom';
-import { cos, exp, expm1, log, powInt, sin, tanh } from '../../src/math/elementary.js';
+import { cos, exp, expm1, log, powInt, sin, tanh, tanhInPlace } from '../../src/math/elementary.js';
 import { wasmSimdAvailable } from '../../src/index.js';
 import { SOFTMAX_WASM } from '../../src/model/wasm/kernelBytes.js';
 
@@ -128,6 +128,28 @@ describe('elementary functions: special values', () => {
     expect(tanh(NaN)).to.be.NaN;
     expect(tanh(22)).to.equal(1);
     expect(tanh(-1e-10)).to.equal(-1e-10);
+  });
+
+  it("tanh is fdlibm's formula over expm1 bit for bit, its two halves and its shortcut to ±1 included; tanhInPlace is tanh", () => {
+    // fdlibm's tanh as written there, over the (unspecialised) expm1: the oracle for tanh's own copies
+    // of the expm1 steps, split at |x| = 1 and at ½ln2/2 and (1.5ln2)/2 inside, and its ±1 from 19.5
+    const fdlibm = (x: number): number => {
+      const ax = Math.abs(x);
+      if (!(ax >= 2 ** -28)) return x;
+      if (ax >= 22) return x > 0 ? 1 : -1;
+      const z = ax >= 1 ? 1 - 2 / (expm1(ax + ax) + 2) : -expm1(-(ax + ax)) / (expm1(-(ax + ax)) + 2);
+      return x < 0 ? -z : z;
+    };
+    const rng = seedrandom('tanh halves');
+    const xs: number[] = [1, 19.5, 22, 0.17328679561614990234375, 0.51986026763916015625];
+    for (const edge of [...xs]) for (let d = -40n; d <= 40n; d++) xs.push(fromBits(toBits(edge) + d));
+    for (let i = 0; i < 20000; i++) xs.push(23 * rng(), 1.2 * rng(), 2 ** (-30 * rng()));
+    const all = [...xs, ...xs.map((x) => -x)];
+    for (const x of all) if (!same(tanh(x), fdlibm(x))) expect.fail(`tanh(${x}) = ${tanh(x)}, fdlibm's ${fdlibm(x)}`);
+    const row = new Float64Array([7, ...all, 7]);
+    tanhInPlace(row, 1, all.length);
+    expect([row[0], row[row.length - 1]]).to.deep.equal([7, 7]); // only the n elements from off
+    for (let i = 0; i < all.length; i++) if (!same(row[i + 1]!, tanh(all[i]!))) expect.fail(`tanhInPlace at ${all[i]}`);
   });
 
   it('cos and sin: ±0, ±∞, NaN, multiples of π/2, and a RangeError past 2^20·π/2', () => {
