@@ -1,4 +1,4 @@
-// Assembles the wasm kernel's modules (src/model/wasm/forward.wat and backward.wat) into
+// Assembles the wasm kernels' modules (src/model/wasm/forward.wat, backward.wat and gemm.wat) into
 // src/model/wasm/kernelBytes.ts (a generated, git-ignored module embedding the bytes), so the kernel
 // needs no file reads and no fetch at run time, in Node or in a browser. Run by `npm run build`
 // before tsc; rewrites the file only when the bytes change.
@@ -11,6 +11,7 @@ const outFile = `${dir}kernelBytes.ts`;
 const MODULES = [
   ['forward.wat', 'FORWARD_WASM'],
   ['backward.wat', 'BACKWARD_WASM'],
+  ['gemm.wat', 'GEMM_WASM'],
 ];
 
 const wabt = await wabtInit();

@@ -9,18 +9,7 @@
 import type { Kernel } from './kernel.js';
 import { createFastModel, fastLayout, fastMemory, offsetIn, type FastLayout } from './fast.js';
 import { BACKWARD_WASM, FORWARD_WASM } from './wasm/kernelBytes.js';
-
-// The parts of the WebAssembly API used here, typed locally: the project compiles against ES2022
-// without the DOM library, and a runtime without WebAssembly must still load this file.
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: object };
-  Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
-}
+import { WASM_PAGE, wasmApi, type WasmApi } from './wasmApi.js';
 
 /** What forward.wat exports (offsets in f64 elements). */
 interface ForwardExports {
@@ -72,8 +61,6 @@ const INIT_FIELDS = [
   'tanhConstants',
 ] as const;
 
-const wasmApi = (): WasmApi | undefined => (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-
 /**
  * True when this runtime runs the wasm kernel: WebAssembly with 128-bit SIMD (Node ≥ 16.4, Chrome ≥ 91,
  * Firefox ≥ 89, Safari ≥ 16.4). Asks `WebAssembly.validate` about the kernel's own modules each time.
@@ -94,8 +81,6 @@ function kernelModules(api: WasmApi): { forward: object; backward: object } {
   compiled ??= { forward: new api.Module(FORWARD_WASM), backward: new api.Module(BACKWARD_WASM) };
   return compiled;
 }
-
-const PAGE = 65536;
 
 /**
  * The wasm kernel's own buffers, after the shared layout's: element offsets, 16-byte aligned, and the
@@ -155,7 +140,7 @@ export const wasmKernel: Kernel = {
     }
     const layout = fastLayout(hiddenSize, vocabSize, maxSeqLength);
     const scratch = wasmScratch(layout);
-    const pages = Math.ceil(scratch.bytes / PAGE);
+    const pages = Math.ceil(scratch.bytes / WASM_PAGE);
     const wasmMemory = new api.Memory({ initial: pages, maximum: pages });
     const modules = kernelModules(api);
     const imports = { env: { memory: wasmMemory } };

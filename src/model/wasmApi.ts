@@ -1,0 +1,21 @@
+// The parts of the WebAssembly API the kernels use, typed locally: the project compiles against
+// ES2022 without the DOM library, and a runtime without WebAssembly must still load every module.
+
+/** A WebAssembly.Memory. */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+
+/** The WebAssembly namespace, as far as the kernels use it. */
+export interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: object };
+  Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
+}
+
+/** This runtime's WebAssembly, if it has one. */
+export const wasmApi = (): WasmApi | undefined => (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+/** Bytes in a WebAssembly memory page. */
+export const WASM_PAGE = 65536;
