@@ -26,6 +26,35 @@ export {
   type Params,
 } from './model/params.js';
 export type { Kernel, Model } from './model/kernel.js';
+export {
+  MODEL_TYPES,
+  classicSpec,
+  resolveModelSpec,
+  isClassicSpec,
+  describeSpec,
+  type ModelType,
+  type ModelSpec,
+  type ResolvedModelSpec,
+} from './model/spec.js';
+export { layoutTensors, tensorOf, tensorSize, type TensorShape, type ParamTensor, type ModelParams } from './model/tensors.js';
+export {
+  familyOf,
+  paramTable,
+  torchTable,
+  modelParameterCount,
+  stateSize,
+  modelParams,
+  initModel,
+  matchesTable,
+} from './model/families.js';
+export type { ModelFamily, Cell, CellInput, LayerWeights } from './model/cell.js';
+export { rnnFamily } from './model/rnn/cell.js';
+export { lstmFamily } from './model/lstm/cell.js';
+export { gruFamily } from './model/gru/cell.js';
+export type { Network, Sampler } from './model/network.js';
+export { createNetwork, classicNetwork, type NetworkOptions } from './model/networks.js';
+export { createStackNetwork, stackWeights, outputForward, outputBackward, type StackWeights } from './model/stack.js';
+export { sigmoid } from './math/sigmoid.js';
 export { referenceKernel, forward, backward } from './model/reference.js';
 export { jsKernel } from './model/jsKernel.js';
 export { wasmKernel, wasmSimdAvailable } from './model/wasmKernel.js';
@@ -37,7 +66,7 @@ export { generate, defaultPrime, drawTopK, type GenerateConfig } from './model/g
 
 // Operators: the stages of the pipeline
 export type { TrainingStep } from './operators/step.js';
-export { lossFun, type LossFunConfig } from './operators/lossFun.js';
+export { lossFun, drawDropoutMasks, type LossFunConfig } from './operators/lossFun.js';
 export { sampleEvery, type SampleEveryConfig, type Sample, type SampledStep } from './operators/sampleEvery.js';
 export { smoothLoss, type SmoothLossConfig } from './operators/smoothLoss.js';
 export { clipByValue } from './operators/clipByValue.js';

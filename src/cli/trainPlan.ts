@@ -13,7 +13,7 @@ import { createCorpus, type Corpus } from '../corpus/corpus.js';
 import { defaultValidationFraction, splitCorpus } from '../corpus/split.js';
 import type { Vocabulary } from '../corpus/vocabulary.js';
 import { CheckpointError, CorpusError } from '../errors.js';
-import type { Params } from '../model/params.js';
+import type { ModelParams } from '../model/tensors.js';
 import type { Evaluation } from '../operators/evaluateEvery.js';
 import { resolveOptimizerSpec, type OptimizerSpec } from '../optimizers/registry.js';
 import { trainingOptimizerSpec, type ResumeState, type TrainConfig } from '../pipeline/train.js';
@@ -148,7 +148,7 @@ function planFresh(opts: TrainOptions): TrainPlan {
     throw new UsageError('--checkpoint-every needs --checkpoint or --plot');
   }
   const text = readCorpusFile(opts.corpus);
-  let init: Params | undefined;
+  let init: ModelParams | undefined;
   let vocab: Vocabulary | undefined;
   let hiddenSize = opts.hiddenSize ?? 100;
   if (opts.init) {

@@ -1,5 +1,7 @@
 // Dimension key: H = hiddenSize, V = vocabSize, T = seqLength (window length).
+import type { Network } from './network.js';
 import type { Params } from './params.js';
+import type { ResolvedModelSpec } from './spec.js';
 
 /**
  * A compute backend for the model: forward + backpropagation through time over one window, and one
@@ -11,6 +13,13 @@ export interface Kernel {
   readonly name: string;
   /** Allocates zeroed parameters, gradients and scratch space for windows of up to `maxSeqLength`. */
   createModel(hiddenSize: number, vocabSize: number, maxSeqLength: number): Model;
+  /**
+   * Optional: this kernel's network for any model it implements beyond the classic one-layer RNN at
+   * B = 1 (an LSTM, a GRU, stacked layers, B streams), or undefined for a spec it does not implement
+   * (the family's reference then computes). It must agree with the reference to rounding; see
+   * docs/models.md.
+   */
+  createNetwork?(spec: ResolvedModelSpec, vocabSize: number, maxSeqLength: number, batchSize: number): Network | undefined;
 }
 
 /**

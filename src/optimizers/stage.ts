@@ -3,7 +3,7 @@ import { ConfigError } from '../errors.js';
 import type { TrainingStep } from '../operators/step.js';
 import { initialSlot, type Hyperparameter, type OptimizedStep, type OptimizerSpec, type OptimizerState } from './optimizer.js';
 import { createSchedule, type Schedule, type ScheduleSpec } from './schedules.js';
-import type { Model } from '../model/kernel.js';
+import type { Network } from '../model/network.js';
 import { extend } from '../util/extend.js';
 
 /** The allowed range of a hyperparameter and its default. */
@@ -35,7 +35,7 @@ export interface OptimizerDefinition<K extends string> {
     slots: Readonly<Record<string, Float64Array>>,
     h: Readonly<Record<K | 'learningRate', number>>,
     t: number,
-    model: Model,
+    model: Network,
   ): void;
 }
 

@@ -16,8 +16,10 @@ import { evaluateEvery, type EvaluatedStep, type Evaluation } from '../operators
 import { windows, type WindowCursor } from '../corpus/windows.js';
 import { ConfigError, requireInteger, requirePositive } from '../errors.js';
 import type { Kernel } from '../model/kernel.js';
-import { initParams, type Params } from '../model/params.js';
+import { initModel, matchesTable } from '../model/families.js';
 import type { RandomState } from '../model/rng.js';
+import { resolveModelSpec, type ModelSpec, type ResolvedModelSpec } from '../model/spec.js';
+import type { ModelParams } from '../model/tensors.js';
 import { clipByGlobalNorm } from '../operators/clipByGlobalNorm.js';
 import { clipByValue } from '../operators/clipByValue.js';
 import { lossFun } from '../operators/lossFun.js';
@@ -29,8 +31,19 @@ import type { OptimizedStep, OptimizerState } from '../optimizers/optimizer.js';
 
 /** Everything that shapes a training run. Every field has the classic default. */
 export interface TrainConfig {
-  /** H, size of the hidden state. Default 100. */
+  /**
+   * The model: `{ type: 'rnn' | 'lstm' | 'gru', hiddenSize, layers = 1, dropout = 0 }`. Default: the
+   * classic one-layer RNN of `hiddenSize`.
+   */
+  readonly model?: ModelSpec;
+  /** H, size of the hidden state (the model's, when `model` is omitted). Default 100. */
   readonly hiddenSize?: number;
+  /**
+   * B, streams trained side by side: the text is cut into B contiguous parts, each window holds T
+   * characters of each; the loss is the mean over streams of their summed losses, the gradients the
+   * mean. Default 1, the classic loop.
+   */
+  readonly batchSize?: number;
   /** T, characters per window (the truncation length of backprop through time). Default 25. */
   readonly seqLength?: number;
   /**
@@ -50,8 +63,8 @@ export interface TrainConfig {
   readonly temperature?: number;
   /** `loss$` reports every N iterations. Default 100. */
   readonly logEvery?: number;
-  /** Start from these weights instead of random ones (must match the corpus vocabulary and hiddenSize). */
-  readonly init?: Params;
+  /** Start from these weights instead of random ones (must match the corpus vocabulary and the model). */
+  readonly init?: ModelParams;
   /** Compute backend. Default: the automatically chosen one. */
   readonly kernel?: Kernel;
   /**
@@ -84,7 +97,10 @@ export interface ValidationConfig {
 /** The loop state a run can continue from (see the checkpoint module for how it is saved). */
 export interface ResumeState {
   readonly cursor: WindowCursor;
+  /** Every stream's state, (B, S). */
   readonly hprev: Float64Array;
+  /** The dropout generator's position (models with dropout). */
+  readonly dropoutRandomState?: RandomState;
   readonly smoothLoss: number;
   readonly optimizer?: OptimizerState;
   readonly sampleRandomState?: RandomState;
@@ -115,6 +131,7 @@ export type ResolvedTrainConfig = Required<
     | 'temperature'
     | 'logEvery'
     | 'yieldEveryMs'
+    | 'batchSize'
   >
 > &
   Pick<TrainConfig, 'learningRate' | 'init' | 'kernel' | 'optimizer' | 'resume' | 'validation'> & {
@@ -122,12 +139,16 @@ export type ResolvedTrainConfig = Required<
     readonly clip: number | null;
     /** The global-norm clip, or null when off. */
     readonly clipNorm: number | null;
+    /** The model trained, every field filled in (its hiddenSize is `hiddenSize`). */
+    readonly model: ResolvedModelSpec;
   };
 
 /** Fills defaults and checks every value, so a bad one fails before training starts. */
 export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
   const {
-    hiddenSize = 100,
+    model: modelSpec,
+    hiddenSize = modelSpec?.hiddenSize ?? 100,
+    batchSize = 1,
     seqLength = 25,
     seed = 1,
     iterations = Infinity,
@@ -141,6 +162,11 @@ export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
     ...rest
   } = config ?? {};
   requireInteger('hiddenSize', hiddenSize);
+  requireInteger('batchSize', batchSize);
+  if (modelSpec?.hiddenSize !== undefined && modelSpec.hiddenSize !== hiddenSize) {
+    throw new ConfigError('hiddenSize', hiddenSize, `the model's hiddenSize ${modelSpec.hiddenSize} (give one of them)`);
+  }
+  const model = resolveModelSpec({ type: 'rnn', ...modelSpec, hiddenSize });
   requireInteger('seqLength', seqLength);
   if (rest.learningRate !== undefined) requirePositive('learningRate', rest.learningRate);
   if (iterations !== Infinity) requireInteger('iterations', iterations, 0);
@@ -152,7 +178,9 @@ export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
   if (clip !== null && clip !== 0) requirePositive('clip', clip);
   if (clipNorm !== null && clipNorm !== 0) requirePositive('clipNorm', clipNorm);
   return {
+    model,
     hiddenSize,
+    batchSize,
     seqLength,
     seed,
     iterations,
@@ -169,7 +197,7 @@ export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
 
 /**
  * The default training pipeline as one cold Observable:
- * `windows → lossFun → clipByValue(5) → [clipByGlobalNorm] → sampleEvery → optimizer (adagrad) → smoothLoss`,
+ * `windows → lossFun (any model family, B streams) → clipByValue(5) → [clipByGlobalNorm] → sampleEvery → optimizer (adagrad) → smoothLoss`,
  * then `evaluateEvery` when `validation` is configured.
  *
  * Each subscription is one independent training run with its own weights, hidden state, optimizer
@@ -194,11 +222,11 @@ export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
 export function trainingSteps(corpus: Corpus, config?: TrainConfig): Observable<TrainedStep> {
   const c = resolveTrainConfig(config);
   const V = corpus.vocab.size;
-  if (c.init && (c.init.vocabSize !== V || c.init.hiddenSize !== c.hiddenSize)) {
+  if (c.init && (c.init.vocabSize !== V || !matchesTable(c.init, c.model, V))) {
     throw new ConfigError(
       'init',
-      `${c.init.hiddenSize}x${c.init.vocabSize}`,
-      `weights for hiddenSize ${c.hiddenSize} and vocabulary size ${V}`,
+      `${c.init.spec.type} ${c.init.hiddenSize}x${c.init.vocabSize}`,
+      `weights for ${c.model.type} with ${c.model.layers} layer(s) of hiddenSize ${c.hiddenSize} and vocabulary size ${V}`,
     );
   }
   // Built before subscription so that a bad spec or saved state fails here, not mid-stream; the
@@ -209,17 +237,21 @@ export function trainingSteps(corpus: Corpus, config?: TrainConfig): Observable<
     : (c.optimizer as OperatorFunction<TrainingStep & SampledStep, TrainingStep & SampledStep & OptimizedStep>);
   const window$ = windows(corpus, {
     seqLength: c.seqLength,
+    ...(c.batchSize !== 1 ? { batchSize: c.batchSize } : {}),
     iterations: c.iterations,
     yieldEveryMs: c.yieldEveryMs,
     ...(c.resume ? { start: c.resume.cursor } : {}),
   });
   return defer(() => {
-    const params = c.init ?? initParams(c.hiddenSize, V, c.seed);
+    // The init weights' own table, with this run's dropout (a training setting the spec carries).
+    const params = c.init ? { ...c.init, spec: c.model } : initModel(c.model, V, c.seed);
     return window$.pipe(
       lossFun(params, {
         clip: null, // clipping is the next stage
+        seed: c.seed,
         ...(c.kernel ? { kernel: c.kernel } : {}),
         ...(c.resume ? { hprev: c.resume.hprev } : {}),
+        ...(c.resume?.dropoutRandomState ? { dropoutRandomState: c.resume.dropoutRandomState } : {}),
       }),
       c.clip !== null ? clipByValue(c.clip) : identity,
       c.clipNorm !== null ? clipByGlobalNorm(c.clipNorm) : identity,
