@@ -128,7 +128,7 @@ function ourRun(job: Job, corpus: Corpus): number[] {
   );
   const rng = seedrandom('bench');
   const bound = 1 / Math.sqrt(H);
-  const { params, grads, state } = model;
+  const { params, grads } = model;
   for (let i = 0; i < params.length; i++) params[i] = (rng() * 2 - 1) * bound;
   const m1 = new Float64Array(params.length);
   const m2 = new Float64Array(params.length);
@@ -141,8 +141,8 @@ function ourRun(job: Job, corpus: Corpus): number[] {
     const t0 = performance.now();
     if (p + T + 1 >= S || n === 0) {
       p = 0;
-      state.fill(0);
-    }
+      model.hprev.fill(0);
+    } else model.carry();
     for (let b = 0; b < B; b++) {
       inputs.set(corpus.ids.subarray(b * S + p, b * S + p + T), b * T);
       targets.set(corpus.ids.subarray(b * S + p + 1, b * S + p + T + 1), b * T);

@@ -90,8 +90,12 @@ export interface BatchedLayout {
   readonly params: number;
   readonly grads: number;
   readonly layers: readonly LayerBuffers[];
-  /** (L, B, H) the carried hidden states; (L, B, H) LSTM cell states follow. */
-  readonly state: number;
+  /** S, state numbers per stream: H per layer, 2H for the LSTM (h, then c). */
+  readonly S: number;
+  /** (B, S) the state fed into the next window, by stream: [h_0, (c_0), h_1, (c_1), …]. */
+  readonly hprev: number;
+  /** (B, S) the state after the last window, same layout. */
+  readonly hout: number;
   /** (G·H) b_ih + b_hh (LSTM), folded into the input projection. */
   readonly bsum: number;
   /** (max(V, H), G·H) W_ihᵀ of the layer being computed (its rows are W_ih's columns). */
@@ -151,7 +155,9 @@ export function batchedLayout(shape: BatchedShape): BatchedLayout {
     const out = shape.dropout ? take(maxM * H) : h + B * H;
     layers.push({ acts, gh, h, c, tc, mask, out });
   }
-  const state = take(2 * L * B * H);
+  const S = (type === 'lstm' ? 2 : 1) * L * H;
+  const hprev = take(B * S);
+  const hout = take(B * S);
   const bsum = take(GH);
   const WihT = take(Math.max(V, H) * GH);
   const WhhT = take(H * GH);
@@ -175,7 +181,9 @@ export function batchedLayout(shape: BatchedShape): BatchedLayout {
     params,
     grads,
     layers,
-    state,
+    S,
+    hprev,
+    hout,
     bsum,
     WihT,
     WhhT,

@@ -28,24 +28,25 @@ export interface BatchedModel {
   readonly params: Float64Array;
   /** Gradients of the last window (mean over streams), same layout. */
   readonly grads: Float64Array;
+  /** S, state numbers per stream: H per layer, 2H for the LSTM. */
+  readonly stateSize: number;
   /**
-   * The state carried from window to window: (L, B, H) hidden states, then (L, B, H) cell states
-   * (LSTM; unused for GRU). Each window starts from it and leaves its final state in it; zero it to reset.
+   * (B, S) the state each window starts from, by stream: every layer's h in turn, each LSTM layer's c
+   * right after its h, `[h_0, (c_0), h_1, (c_1), …]`. Zero it to reset.
    */
-  readonly state: Float64Array;
-  /**
-   * Layer k's dropout mask for the next window, (T·B, H) time-major (row t·B + b): 0 or 1/(1 − p) per
-   * element of the layer's output. Only when the model was built with `dropout`; fill it before each
-   * `lossFun`.
-   */
-  dropoutMask(k: number): Float64Array;
+  readonly hprev: Float64Array;
+  /** (B, S) the state after the last window, same layout. */
+  readonly h: Float64Array;
+  /** Copies `h` into `hprev`: carrying the state to the next window. */
+  carry(): void;
   /**
    * Forward and backward over one window: `inputs` and `targets` are B×T row-major by stream. Returns
    * the mean over streams of the summed loss Σ_t −ln p_t[target]; leaves the gradients (mean over
-   * streams, unclipped) in `grads` and the final state in `state`.
+   * streams, unclipped) in `grads` and the final state in `h`. `dropoutMasks` (L, B, T, H), used when
+   * the model was built with dropout, multiplies each layer's output (0 or 1/(1 − p) per element).
    */
-  lossFun(inputs: Int32Array, targets: Int32Array): number;
-  /** Forward only, without dropout: the same loss; `state` advances, gradients are untouched. */
+  lossFun(inputs: Int32Array, targets: Int32Array, dropoutMasks?: Float64Array): number;
+  /** Forward only, without dropout: the same loss, the final state in `h`; gradients are untouched. */
   loss(inputs: Int32Array, targets: Int32Array): number;
 }
 
@@ -77,6 +78,8 @@ export function createBatchedModel(shape: BatchedShape, backend: BatchedBackend)
   const forwardLayer = type === 'lstm' ? lstmForward : gruForward;
   const backwardLayer = type === 'lstm' ? lstmBackward : gruBackward;
   const streamLoss = new Float64Array(B);
+  const { S } = layout;
+  const perLayer = type === 'lstm' ? 2 : 1; // blocks of H per layer in a stream's state
   const BH = B * H;
 
   // Copies the window in (time-major) and the carried state into every layer's rows 0..B−1.
@@ -97,21 +100,38 @@ export function createBatchedModel(shape: BatchedShape, backend: BatchedBackend)
     }
     for (let k = 0; k < L; k++) {
       const buf = layout.layers[k]!;
-      f.copyWithin(buf.h, layout.state + k * BH, layout.state + (k + 1) * BH);
-      if (type === 'lstm') f.copyWithin(buf.c, layout.state + (L + k) * BH, layout.state + (L + k + 1) * BH);
+      for (let b = 0; b < B; b++) {
+        const from = layout.hprev + b * S + k * perLayer * H; // this layer's h (then c) in stream b's state
+        f.copyWithin(buf.h + b * H, from, from + H);
+        if (type === 'lstm') f.copyWithin(buf.c + b * H, from + H, from + 2 * H);
+      }
     }
     return T;
   };
 
+  // The caller's masks (L, B, T, H) by stream, into each layer's (T·B, H) time-major mask.
+  const setMasks = (masks: Float64Array, T: number): void => {
+    if (masks.length !== L * B * T * H) throw new RangeError(`dropout masks have ${masks.length} numbers, expected L·B·T·H = ${L * B * T * H}`);
+    for (let k = 0; k < L; k++) {
+      const { mask } = layout.layers[k]!;
+      for (let b = 0; b < B; b++) {
+        for (let t = 0; t < T; t++) {
+          const from = ((k * B + b) * T + t) * H;
+          for (let j = 0; j < H; j++) f[mask + (t * B + b) * H + j] = masks[from + j]!;
+        }
+      }
+    }
+  };
+
   // Every layer forward, then the logits of all M positions as one product; their softmax in place.
   // Returns the mean over streams of each stream's summed loss.
-  const forward = (T: number, training: boolean): number => {
+  const forward = (T: number, masked: boolean): number => {
     const M = T * B;
     for (let k = 0; k < L; k++) {
       forwardLayer(ctx, k, T);
       const { h, mask, out } = layout.layers[k]!;
       if (shape.dropout) {
-        if (training) for (let e = 0; e < M * H; e++) f[out + e] = f[h + BH + e] * f[mask + e];
+        if (masked) for (let e = 0; e < M * H; e++) f[out + e] = f[h + BH + e] * f[mask + e];
         else f.copyWithin(out, h + BH, h + BH + M * H);
       }
     }
@@ -141,12 +161,16 @@ export function createBatchedModel(shape: BatchedShape, backend: BatchedBackend)
   const end = (T: number): void => {
     for (let k = 0; k < L; k++) {
       const buf = layout.layers[k]!;
-      f.copyWithin(layout.state + k * BH, buf.h + T * BH, buf.h + (T + 1) * BH);
-      if (type === 'lstm') f.copyWithin(layout.state + (L + k) * BH, buf.c + T * BH, buf.c + (T + 1) * BH);
+      for (let b = 0; b < B; b++) {
+        const to = layout.hout + b * S + k * perLayer * H;
+        const row = (T * B + b) * H; // h_{T−1} of stream b
+        f.copyWithin(to, buf.h + row, buf.h + row + H);
+        if (type === 'lstm') f.copyWithin(to + H, buf.c + row, buf.c + row + H);
+      }
     }
   };
 
-  const backward = (T: number): void => {
+  const backward = (T: number, masked: boolean): void => {
     const M = T * B;
     const dy = layout.logits; // dy = (p − onehot(target)) / B: the mean over streams
     for (let m = 0; m < M; m++) {
@@ -166,7 +190,7 @@ export function createBatchedModel(shape: BatchedShape, backend: BatchedBackend)
     ops.gemmNT(dy, V, layout.fcWT, V, dOut, H, M, H, V, 0); // dx = dy W
     for (let k = L - 1; k >= 0; k--) {
       const { mask } = layout.layers[k]!;
-      if (shape.dropout) for (let e = 0; e < M * H; e++) f[dOut + e] = f[dOut + e] * f[mask + e];
+      if (masked) for (let e = 0; e < M * H; e++) f[dOut + e] = f[dOut + e] * f[mask + e];
       backwardLayer(ctx, k, T, dOut, k > 0 ? dIn : -1);
       [dOut, dIn] = [dIn, dOut];
     }
@@ -178,16 +202,18 @@ export function createBatchedModel(shape: BatchedShape, backend: BatchedBackend)
     paramLayout: pl,
     params: f.subarray(layout.params, layout.params + pl.count),
     grads: f.subarray(layout.grads, layout.grads + pl.count),
-    state: f.subarray(layout.state, layout.state + 2 * L * BH),
-    dropoutMask(k) {
-      const { mask } = layout.layers[k]!;
-      if (mask < 0) throw new Error('this model was built without dropout');
-      return f.subarray(mask, mask + maxT * BH);
+    stateSize: S,
+    hprev: f.subarray(layout.hprev, layout.hprev + B * S),
+    h: f.subarray(layout.hout, layout.hout + B * S),
+    carry() {
+      f.copyWithin(layout.hprev, layout.hout, layout.hout + B * S);
     },
-    lossFun(inputs, targets) {
+    lossFun(inputs, targets, dropoutMasks) {
       const T = begin(inputs, targets);
-      const loss = forward(T, true);
-      backward(T);
+      const masked = shape.dropout && dropoutMasks !== undefined;
+      if (masked) setMasks(dropoutMasks, T);
+      const loss = forward(T, masked);
+      backward(T, masked);
       end(T);
       return loss;
     },

@@ -19,21 +19,20 @@ const H = 3;
 const T = 4;
 
 /** A model with random weights (uniform ±0.8), a random carried state, window and dropout masks. */
-function build(c: Case, backend: BatchedBackend, seed: string): { model: BatchedModel; inputs: Int32Array; targets: Int32Array; state: Float64Array } {
+function build(
+  c: Case,
+  backend: BatchedBackend,
+  seed: string,
+): { model: BatchedModel; inputs: Int32Array; targets: Int32Array; state: Float64Array; masks: Float64Array | undefined } {
   const model = createBatchedModel({ type: c.type, vocabSize: V, hiddenSize: H, layers: c.layers, batchSize: c.batchSize, maxSeqLength: T + 2, dropout: c.dropout }, backend);
   const rng = seedrandom(seed);
   for (let i = 0; i < model.params.length; i++) model.params[i] = (rng() * 2 - 1) * 0.8;
-  for (let i = 0; i < model.state.length; i++) model.state[i] = (rng() * 2 - 1) * 0.5;
+  for (let i = 0; i < model.hprev.length; i++) model.hprev[i] = (rng() * 2 - 1) * 0.5;
   const n = c.batchSize * T;
   const inputs = new Int32Array(n).map(() => Math.floor(rng() * V));
   const targets = new Int32Array(n).map(() => Math.floor(rng() * V));
-  if (c.dropout) {
-    for (let k = 0; k < c.layers; k++) {
-      const mask = model.dropoutMask(k);
-      for (let e = 0; e < mask.length; e++) mask[e] = rng() < 0.3 ? 0 : 1 / 0.7;
-    }
-  }
-  return { model, inputs, targets, state: model.state.slice() };
+  const masks = c.dropout ? new Float64Array(c.layers * n * H).map(() => (rng() < 0.3 ? 0 : 1 / 0.7)) : undefined;
+  return { model, inputs, targets, state: model.hprev.slice(), masks };
 }
 
 const CASES: Case[] = [];
@@ -46,13 +45,13 @@ describe('batched gated kernels', function () {
   for (const c of CASES) {
     const label = `${c.type}, ${c.layers} layer(s), B ${c.batchSize}${c.dropout ? ', dropout masks' : ''}`;
     it(`${label}: every tensor's gradient matches central differences (max error / max |gradient| < 1e-6)`, function () {
-      const { model, inputs, targets, state } = build(c, 'js', label);
+      const { model, inputs, targets, state, masks } = build(c, 'js', label);
       const lossAt = (): number => {
-        model.state.set(state);
+        model.hprev.set(state);
         return model.loss(inputs, targets);
       };
-      model.state.set(state);
-      const loss = model.lossFun(inputs, targets);
+      model.hprev.set(state);
+      const loss = model.lossFun(inputs, targets, masks);
       const grads = model.grads.slice();
       if (!c.dropout) expect(lossAt()).to.equal(loss);
       const eps = 1e-5;
@@ -63,11 +62,11 @@ describe('batched gated kernels', function () {
         if (c.dropout) {
           // The forward-only loss has no dropout: difference lossFun's own losses instead.
           model.params[i] = p + eps;
-          model.state.set(state);
-          const up = model.lossFun(inputs, targets);
+          model.hprev.set(state);
+          const up = model.lossFun(inputs, targets, masks);
           model.params[i] = p - eps;
-          model.state.set(state);
-          const down = model.lossFun(inputs, targets);
+          model.hprev.set(state);
+          const down = model.lossFun(inputs, targets, masks);
           numeric = (up - down) / (2 * eps);
         } else {
           model.params[i] = p + eps;
@@ -106,9 +105,11 @@ describe('batched gated kernels', function () {
       const a = build(c, 'js', 'same');
       const b = build(c, 'wasm', 'same');
       for (let w = 0; w < 3; w++) {
-        expect(b.model.lossFun(b.inputs, b.targets)).to.equal(a.model.lossFun(a.inputs, a.targets));
+        expect(b.model.lossFun(b.inputs, b.targets, b.masks)).to.equal(a.model.lossFun(a.inputs, a.targets, a.masks));
         expect(Array.from(b.model.grads)).to.deep.equal(Array.from(a.model.grads));
-        expect(Array.from(b.model.state)).to.deep.equal(Array.from(a.model.state));
+        expect(Array.from(b.model.h)).to.deep.equal(Array.from(a.model.h));
+        a.model.carry();
+        b.model.carry();
       }
     }
   });
@@ -128,9 +129,10 @@ describe('batched gated kernels', function () {
       };
       one.loss(window(0, 2 * T, 0), window(0, 2 * T, 1));
       two.loss(window(0, T, 0), window(0, T, 1));
+      two.carry();
       two.loss(window(T, T, 0), window(T, T, 1));
-      for (let i = 0; i < one.state.length; i++) expect(two.state[i]).to.be.closeTo(one.state[i]!, 1e-15);
-      expect(one.state.some((s) => s !== 0)).to.equal(true);
+      for (let i = 0; i < one.h.length; i++) expect(two.h[i]).to.be.closeTo(one.h[i]!, 1e-15);
+      expect(one.h.some((s) => s !== 0)).to.equal(true);
     }
   });
 
