@@ -10,6 +10,7 @@ import type { Kernel } from './kernel.js';
 import { createFastModel, fastLayout, fastMemory, offsetIn, type FastLayout } from './fast.js';
 import { BACKWARD_WASM, FORWARD_WASM } from './wasm/kernelBytes.js';
 import { WASM_PAGE, wasmApi, type WasmApi } from './wasmApi.js';
+import { batchedNetworkFor } from './batched/network.js';
 
 /** What forward.wat exports (offsets in f64 elements). */
 interface ForwardExports {
@@ -133,6 +134,8 @@ export function wasmScratch(layout: FastLayout): WasmScratch {
  */
 export const wasmKernel: Kernel = {
   name: 'wasm',
+  // LSTM and GRU: the batched kernels (batched/), in WebAssembly SIMD where the model fits.
+  createNetwork: (spec, vocabSize, maxSeqLength, batchSize) => batchedNetworkFor(spec, vocabSize, maxSeqLength, batchSize, 'wasm'),
   createModel(hiddenSize: number, vocabSize: number, maxSeqLength: number) {
     const api = wasmApi();
     if (api === undefined || !wasmSimdAvailable()) {
