@@ -57,7 +57,8 @@ export { createStackNetwork, stackWeights, outputForward, outputBackward, type S
 export { sigmoid } from './math/sigmoid.js';
 export { referenceKernel, forward, backward } from './model/reference.js';
 export { jsKernel } from './model/jsKernel.js';
-export { wasmKernel, wasmSimdAvailable } from './model/wasmKernel.js';
+export { wasmKernel, wasmKernelWithThreads, wasmSimdAvailable } from './model/wasmKernel.js';
+export type { MatrixThreads } from './model/batched/threads.js';
 export { defaultKernel, kernelByName, KERNEL_NAMES, type KernelName } from './model/kernels.js';
 export { drawIndex, argmax, sampleIndices } from './model/sampling.js';
 export { clipInPlace } from './model/clip.js';

@@ -1,9 +1,9 @@
 // The parts of the WebAssembly API the kernels use, typed locally: the project compiles against
 // ES2022 without the DOM library, and a runtime without WebAssembly must still load every module.
 
-/** A WebAssembly.Memory. */
+/** A WebAssembly.Memory (its buffer a SharedArrayBuffer when the memory is shared). */
 export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
 }
 
 /** The WebAssembly namespace, as far as the kernels use it. */
@@ -11,7 +11,7 @@ export interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { readonly exports: object };
-  Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }
 
 /** This runtime's WebAssembly, if it has one. */

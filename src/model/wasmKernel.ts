@@ -11,6 +11,7 @@ import { createFastModel, fastLayout, fastMemory, offsetIn, type FastLayout } fr
 import { BACKWARD_WASM, FORWARD_WASM } from './wasm/kernelBytes.js';
 import { WASM_PAGE, wasmApi, type WasmApi } from './wasmApi.js';
 import { batchedNetworkFor } from './batched/network.js';
+import type { MatrixThreads } from './batched/threads.js';
 
 /** What forward.wat exports (offsets in f64 elements). */
 interface ForwardExports {
@@ -149,7 +150,7 @@ export const wasmKernel: Kernel = {
     const imports = { env: { memory: wasmMemory } };
     const fwd = new api.Instance(modules.forward, imports).exports as ForwardExports;
     const bwd = new api.Instance(modules.backward, imports).exports as BackwardExports;
-    const memory = fastMemory(layout, wasmMemory.buffer);
+    const memory = fastMemory(layout, wasmMemory.buffer as ArrayBuffer); // unshared: created so above
     const { f, ints, params: p, grads: g } = memory;
     const at = (view: Float64Array): number => offsetIn(f, view);
     const fields: Record<(typeof INIT_FIELDS)[number], number> = {
@@ -188,3 +189,14 @@ export const wasmKernel: Kernel = {
     });
   },
 };
+
+/**
+ * The wasm kernel with the batched LSTM/GRU products split between `threads` (in Node, from
+ * `createMatrixThreads(n)`): the same numbers as one thread, bit for bit. The classic RNN is unchanged.
+ */
+export function wasmKernelWithThreads(threads: MatrixThreads): Kernel {
+  return {
+    ...wasmKernel,
+    createNetwork: (spec, vocabSize, maxSeqLength, batchSize) => batchedNetworkFor(spec, vocabSize, maxSeqLength, batchSize, 'wasm', threads),
+  };
+}

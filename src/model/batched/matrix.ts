@@ -8,7 +8,7 @@
 // and odd k summed apart, in increasing k, then added, then the last product when K is odd, then C
 // added when accumulating. Whatever the blocking, and however C is split between threads, every
 // element gets the same bits.
-import { GEMM_WASM } from '../wasm/kernelBytes.js';
+import { GEMM_SHARED_WASM, GEMM_WASM } from '../wasm/kernelBytes.js';
 import { wasmApi, type WasmMemory } from '../wasmApi.js';
 
 /** The matrix work of a batched kernel, on offsets into one memory. */
@@ -72,7 +72,7 @@ export function jsMatrixOps(f: Float64Array, ints: Int32Array): MatrixOps {
   };
 }
 
-let compiled: object | undefined;
+const compiled: { plain?: object; shared?: object } = {};
 
 /** True when this runtime has WebAssembly with 128-bit SIMD (asks `WebAssembly.validate` about gemm.wat). */
 export function wasmMatrixAvailable(): boolean {
@@ -84,12 +84,15 @@ export function wasmMatrixAvailable(): boolean {
   }
 }
 
-/** The building blocks in WebAssembly SIMD over `memory` (bit for bit {@link jsMatrixOps}). */
-export function wasmMatrixOps(memory: WasmMemory): MatrixOps {
+/**
+ * The building blocks in WebAssembly SIMD over `memory` (bit for bit {@link jsMatrixOps}); `shared`
+ * says the memory is a shared one (the module then imports it as such).
+ */
+export function wasmMatrixOps(memory: WasmMemory, shared = false): MatrixOps {
   const api = wasmApi();
   if (api === undefined || !wasmMatrixAvailable()) {
     throw new Error('the batched wasm kernel needs WebAssembly with SIMD, which this runtime lacks');
   }
-  compiled ??= new api.Module(GEMM_WASM);
-  return new api.Instance(compiled, { env: { memory } }).exports as MatrixOps;
+  const module = shared ? (compiled.shared ??= new api.Module(GEMM_SHARED_WASM)) : (compiled.plain ??= new api.Module(GEMM_WASM));
+  return new api.Instance(module, { env: { memory } }).exports as MatrixOps;
 }

@@ -12,6 +12,7 @@ import { batchedLayout, type BatchedLayout, type BatchedShape, type ParamLayout 
 import { lstmBackward, lstmForward } from './lstm.js';
 import { jsMatrixOps, wasmMatrixAvailable, wasmMatrixOps, type MatrixOps } from './matrix.js';
 import { fillRows, type BatchedContext } from './projections.js';
+import { threadedMatrixOps, type MatrixThreads } from './threads.js';
 
 /** Which implementation of the matrix work: WebAssembly SIMD or plain JavaScript (same numbers). */
 export type BatchedBackend = 'wasm' | 'js';
@@ -50,8 +51,15 @@ export interface BatchedModel {
   loss(inputs: Int32Array, targets: Int32Array): number;
 }
 
+// Memories attached to a pool of threads are detached when their model is collected.
+const attached = new FinalizationRegistry<{ threads: MatrixThreads; id: number }>(({ threads, id }) => threads.detach(id));
+
 /** The memory and matrix ops of a backend, or why it cannot hold this model. */
-function allocate(layout: BatchedLayout, backend: BatchedBackend): { buffer: ArrayBuffer; ops: MatrixOps } {
+function allocate(
+  layout: BatchedLayout,
+  backend: BatchedBackend,
+  threads: MatrixThreads | undefined,
+): { buffer: ArrayBufferLike; ops: MatrixOps; attachment?: { threads: MatrixThreads; id: number } } {
   if (backend === 'js') {
     const buffer = new ArrayBuffer(layout.bytes);
     return { buffer, ops: jsMatrixOps(new Float64Array(buffer), new Int32Array(buffer)) };
@@ -62,14 +70,23 @@ function allocate(layout: BatchedLayout, backend: BatchedBackend): { buffer: Arr
     throw new RangeError(`the model needs ${layout.bytes} bytes, more than a WebAssembly memory holds (${WASM_MAX_BYTES})`);
   }
   const pages = Math.ceil(layout.bytes / WASM_PAGE);
-  const memory = new api.Memory({ initial: pages, maximum: pages });
-  return { buffer: memory.buffer, ops: wasmMatrixOps(memory) };
+  if (threads === undefined || threads.threads < 2) {
+    const memory = new api.Memory({ initial: pages, maximum: pages });
+    return { buffer: memory.buffer, ops: wasmMatrixOps(memory) };
+  }
+  const memory = new api.Memory({ initial: pages, maximum: pages, shared: true });
+  const id = threads.attach(memory);
+  return { buffer: memory.buffer, ops: threadedMatrixOps(wasmMatrixOps(memory, true), threads, id), attachment: { threads, id } };
 }
 
-/** Builds a batched model with zero parameters (copy the initial ones into `params`). */
-export function createBatchedModel(shape: BatchedShape, backend: BatchedBackend): BatchedModel {
+/**
+ * Builds a batched model with zero parameters (copy the initial ones into `params`). With `threads`
+ * (wasm only), the matrix products are split between them over a shared memory: the same bits as
+ * one thread.
+ */
+export function createBatchedModel(shape: BatchedShape, backend: BatchedBackend, threads?: MatrixThreads): BatchedModel {
   const layout = batchedLayout(shape);
-  const { buffer, ops } = allocate(layout, backend);
+  const { buffer, ops, attachment } = allocate(layout, backend, threads);
   const f = new Float64Array(buffer);
   const ints = new Int32Array(buffer);
   const ctx: BatchedContext = { f, ops, layout };
@@ -196,7 +213,7 @@ export function createBatchedModel(shape: BatchedShape, backend: BatchedBackend)
     }
   };
 
-  return {
+  const model: BatchedModel = {
     shape,
     backend,
     paramLayout: pl,
@@ -224,4 +241,6 @@ export function createBatchedModel(shape: BatchedShape, backend: BatchedBackend)
       return loss;
     },
   };
+  if (attachment) attached.register(model, attachment);
+  return model;
 }

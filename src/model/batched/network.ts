@@ -8,6 +8,7 @@ import { outputForward, stackWeights } from '../stack.js';
 import { batchedLayout } from './layout.js';
 import { WASM_MAX_BYTES, createBatchedModel, type BatchedBackend } from './model.js';
 import { wasmMatrixAvailable } from './matrix.js';
+import type { MatrixThreads } from './threads.js';
 
 /** True for the specs the batched kernels compute: LSTM and GRU, any depth, any dropout. */
 export function batchedSupports(spec: ResolvedModelSpec): boolean {
@@ -26,6 +27,7 @@ export function batchedNetworkFor(
   maxSeqLength: number,
   batchSize: number,
   preferred: BatchedBackend,
+  threads?: MatrixThreads,
 ): Network | undefined {
   if (!batchedSupports(spec)) return undefined;
   if (preferred === 'js') return createBatchedNetwork(spec, vocabSize, maxSeqLength, batchSize, 'js');
@@ -46,7 +48,7 @@ export function batchedNetworkFor(
   const tooLarge = wasmTooLarge(bytes);
   if (tooLarge) return fallback(tooLarge);
   try {
-    return createBatchedNetwork(spec, vocabSize, maxSeqLength, batchSize, 'wasm');
+    return createBatchedNetwork(spec, vocabSize, maxSeqLength, batchSize, 'wasm', threads);
   } catch (e) {
     if (e instanceof RangeError) return fallback(`a WebAssembly memory of ${gib(bytes)} could not be allocated`);
     throw e;
@@ -63,7 +65,8 @@ export function wasmTooLarge(bytes: number): string | undefined {
 /**
  * A batched network for `spec` (LSTM or GRU) with zero parameters and state. Training windows run on
  * the batched kernels; sampling steps one stream at a time with the family's reference cell over the
- * same parameters. Throws a RangeError when the WebAssembly backend cannot hold the model.
+ * same parameters. Throws a RangeError when the WebAssembly backend cannot hold the model. With
+ * `threads` (wasm), the products are split between them: the same numbers as one thread.
  */
 export function createBatchedNetwork(
   spec: ResolvedModelSpec,
@@ -71,11 +74,13 @@ export function createBatchedNetwork(
   maxSeqLength: number,
   batchSize: number,
   backend: BatchedBackend,
+  threads?: MatrixThreads,
 ): Network {
   if (spec.type !== 'lstm' && spec.type !== 'gru') throw new RangeError(`the batched kernels compute lstm and gru, not ${spec.type}`);
   const model = createBatchedModel(
     { type: spec.type, vocabSize, hiddenSize: spec.hiddenSize, layers: spec.layers, batchSize, maxSeqLength, dropout: spec.dropout > 0 },
     backend,
+    threads,
   );
   const params = modelParams(spec, vocabSize, model.params);
   const grads = modelParams(spec, vocabSize, model.grads);
@@ -113,6 +118,6 @@ export function createBatchedNetwork(
       outputForward(W.Wfc, W.bfc, x as Float64Array, temperature, probs);
     },
     allocate: (length) => new Float64Array(length),
-    sibling: (maxT, batch) => createBatchedNetwork(spec, vocabSize, maxT, batch, backend),
+    sibling: (maxT, batch) => createBatchedNetwork(spec, vocabSize, maxT, batch, backend, threads),
   };
 }

@@ -1,0 +1,21 @@
+// How the calling thread and the worker threads of node/threads talk: one Int32Array over a
+// SharedArrayBuffer. The caller writes a job (op, memory id, each worker's gemm arguments), sets
+// PENDING to the number of workers and bumps SEQ; each worker, woken by SEQ, does its part and
+// counts PENDING down; the caller waits for zero.
+
+/** Words of the control block. */
+export const SEQ = 0; // job generation: workers wait for it to change
+export const PENDING = 1; // workers yet to finish the current job
+export const OP = 2; // the job
+export const ID = 3; // the memory it is about
+export const ERROR = 4; // set by a worker whose part failed
+export const READY = 5; // workers started
+/** Worker t's gemm arguments start at word SLOT · t (t ≥ 1): ten arguments, then ACTIVE. */
+export const SLOT = 16;
+/** Offset within a slot of the flag saying the worker has a part in this job. */
+export const ACTIVE = 10;
+
+/** Jobs. */
+export const ATTACH = 1; // take the memory posted on your port; instantiate the gemm module over it
+export const GEMM = 2; // run gemmNT with your slot's arguments, if active
+export const DETACH = 3; // drop the instance of memory ID
