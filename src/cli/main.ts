@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { CheckpointError, ConfigError, CorpusError } from '../errors.js';
 import { UsageError } from './args.js';
+import { evalCommand } from './eval.js';
 import { exportCommand } from './export.js';
 import { sampleCommand } from './sample.js';
 import { trainCommand } from './train.js';
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<numbe
   train: { run: trainCommand, summary: 'train a model on a text file (checkpoints, resume, validation)' },
   sample: { run: sampleCommand, summary: 'generate text from a checkpoint or .safetensors model' },
   export: { run: exportCommand, summary: 'write a checkpoint as .safetensors (for PyTorch, numpy, ...)' },
+  eval: { run: evalCommand, summary: 'measure a model\'s loss on a text (nats and bits per character)' },
 };
 
 function mainHelp(): string {
@@ -19,7 +21,7 @@ function mainHelp(): string {
   return [
     'usage: min-char-rnn <command> [options]',
     '',
-    'A character-level vanilla RNN (the classic min-char-rnn) trained as a streaming RxJS pipeline.',
+    'Character-level language models (the classic min-char-rnn, LSTM, GRU) trained as a streaming RxJS pipeline.',
     '',
     'commands:',
     ...rows,

@@ -2,23 +2,28 @@ import type { Subscription } from 'rxjs';
 import { writeFileAtomic, writeTrainingCheckpointFile, fsReason } from '../checkpoint/file.js';
 import { recordLoss, snapshotTraining, type TrainingCheckpoint } from '../checkpoint/training.js';
 import { ConfigError } from '../errors.js';
-import { kernelByName } from '../model/kernels.js';
-import { parameterCount } from '../model/params.js';
+import { modelParameterCount } from '../model/families.js';
+import { describeSpec, MODEL_TYPES } from '../model/spec.js';
 import { OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES } from '../optimizers/registry.js';
 import type { Evaluation } from '../operators/evaluateEvery.js';
 import { train, type TrainConfig, type TrainedStep } from '../pipeline/train.js';
 import { lossChartSvg } from '../plot/lossChart.js';
 import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args.js';
 import { DEFAULT_CORPUS } from './corpusFile.js';
-import { formatStatus, Meter, startRecord, stdoutOutput, type Output } from './report.js';
+import { cliKernel, defaultThreads } from './kernelChoice.js';
+import { formatInteger, formatStatus, Meter, startRecord, stdoutOutput, type Output } from './report.js';
 import { optimizerFromFlags } from './optimizerFlags.js';
 import { planTraining, type TrainOptions, type TrainPlan } from './trainPlan.js';
 
 export const TRAIN_FLAGS: readonly FlagSpec[] = [
   { name: 'corpus', kind: 'string', value: 'FILE', help: 'UTF-8 text to train on', default: 'data/default-corpus.txt' },
-  { name: 'hidden-size', kind: 'positive-integer', value: 'N', help: 'size of the hidden state', default: '100' },
-  { name: 'seq-length', kind: 'positive-integer', value: 'N', help: 'characters per window (BPTT length)', default: '25' },
-  { name: 'optimizer', kind: 'string', value: 'NAME', help: `${OPTIMIZER_NAMES.join('|')}`, default: 'adagrad' },
+  { name: 'model', kind: 'string', value: 'TYPE', help: `${MODEL_TYPES.join('|')}: vanilla RNN, LSTM or GRU (lstm and gru change the defaults marked *)`, default: 'rnn' },
+  { name: 'layers', kind: 'positive-integer', value: 'N', help: 'recurrent layers stacked', default: '1; *2' },
+  { name: 'hidden-size', kind: 'positive-integer', value: 'N', help: 'size of the hidden state of every layer', default: '100; *256' },
+  { name: 'batch-size', kind: 'positive-integer', value: 'B', help: 'streams trained side by side (the text is cut into B parts)', default: '1; *32' },
+  { name: 'dropout', kind: 'number', value: 'P', help: 'dropout on the output of every layer while training, in [0, 1)', default: '0' },
+  { name: 'seq-length', kind: 'positive-integer', value: 'N', help: 'characters per window (BPTT length)', default: '25; *64' },
+  { name: 'optimizer', kind: 'string', value: 'NAME', help: `${OPTIMIZER_NAMES.join('|')}`, default: 'adagrad; *adam' },
   {
     name: 'learning-rate',
     kind: 'positive-number',
@@ -39,8 +44,8 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
     help: 'learning-rate multiplier by iteration: step:every=N[,factor=F] | exp:gamma=G | cosine:total=N[,warmup=N][,min=F] | constant',
     default: 'constant',
   },
-  { name: 'clip', kind: 'number', value: 'X', help: 'clip each gradient element to [-X, X]; 0 = off', default: '5' },
-  { name: 'clip-norm', kind: 'positive-number', value: 'X', help: 'then scale gradients down to global norm X when above it', default: 'off' },
+  { name: 'clip', kind: 'number', value: 'X', help: 'clip each gradient element to [-X, X]; 0 = off', default: '5; *0' },
+  { name: 'clip-norm', kind: 'positive-number', value: 'X', help: 'then scale gradients down to global norm X when above it', default: 'off; *5' },
   { name: 'iterations', kind: 'count', value: 'N', help: 'stop after N iterations (in total, counting those before a --resume)', default: 'run until Ctrl-C' },
   { name: 'seed', kind: 'string', value: 'S', help: 'seed for the initial weights and the sampler', default: '1' },
   { name: 'sample-every', kind: 'count', value: 'N', help: 'sample every N iterations, 0 = never', default: '100' },
@@ -62,6 +67,13 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
     help: 'compute kernel: auto (fastest available), wasm (WebAssembly SIMD), js, reference',
     default: 'auto',
   },
+  {
+    name: 'threads',
+    kind: 'positive-integer',
+    value: 'N',
+    help: 'threads for the lstm/gru matrix products (wasm kernel); the numbers are the same for any N',
+    default: 'the available parallelism',
+  },
   { name: 'json', kind: 'boolean', help: 'print JSON lines instead of text' },
   { name: 'help', kind: 'boolean', help: 'show this help' },
 ];
@@ -70,11 +82,14 @@ export const TRAIN_HELP = formatHelp(
   'min-char-rnn train [options]',
   [
     'Trains a character-level vanilla RNN (the classic min-char-rnn: truncated BPTT, gradient',
-    'clipping at 5, Adagrad) and prints the smoothed loss and samples as it learns.',
+    'clipping at 5, Adagrad), or with --model an LSTM or GRU, and prints the smoothed loss and samples',
+    'as it learns. --model lstm or gru defaults to 2 layers of 256, 32 streams of 64 characters, Adam',
+    '2e-3 and clip-norm 5 (the defaults marked * below); every flag overrides.',
     'Ctrl-C (or SIGTERM) finishes the current window, saves the checkpoint when --checkpoint is set,',
     'and exits; a second Ctrl-C quits at once, leaving the last checkpoint as it was.',
     '--optimizer picks another optimizer; a hyperparameter flag that the chosen optimizer does not',
     'take is an error. Examples:',
+    '  min-char-rnn train --model lstm --dropout 0.2 --checkpoint lstm.json',
     '  min-char-rnn train --optimizer adam --lr-schedule cosine:warmup=200,total=20000,min=0.05',
     '  min-char-rnn train --optimizer momentum --momentum 0.95 --clip 0 --clip-norm 10',
     '  min-char-rnn train --iterations 50000 --checkpoint run.json --plot loss.svg',
@@ -108,7 +123,8 @@ export function parseTrainOptions(argv: readonly string[]): TrainOptions | 'help
   if (num('clip-norm') !== undefined) config.clipNorm = num('clip-norm');
   const kernelName = (f.get('kernel') as string | undefined) ?? 'auto';
   try {
-    config.kernel = kernelByName(kernelName);
+    const threads = num('threads') ?? defaultThreads();
+    config.kernel = cliKernel(kernelName, threads, (text) => process.stderr.write(`min-char-rnn: ${text}\n`));
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(`--kernel: ${e.message}`);
     throw e;
@@ -118,11 +134,21 @@ export function parseTrainOptions(argv: readonly string[]): TrainOptions | 'help
     if (v === '') throw new UsageError(`--${name} needs a file name, got ""`);
     return v;
   };
+  const model = f.get('model') as string | undefined;
+  if (model !== undefined && !(MODEL_TYPES as readonly string[]).includes(model)) {
+    throw new UsageError(`--model must be one of ${MODEL_TYPES.join(', ')}, got ${JSON.stringify(model)}`);
+  }
+  const dropout = num('dropout');
+  if (dropout !== undefined && !(dropout >= 0 && dropout < 1)) throw new UsageError(`--dropout must be a number in [0, 1), got ${dropout}`);
   const valFraction = num('val-fraction');
   if (valFraction !== undefined && !(valFraction >= 0 && valFraction < 1)) {
     throw new UsageError(`--val-fraction must be a number in [0, 1), got ${valFraction}`);
   }
   const extra: Record<string, unknown> = {
+    model,
+    layers: num('layers'),
+    batchSize: num('batch-size'),
+    dropout,
     checkpoint: str('checkpoint'),
     checkpointEvery: num('checkpoint-every'),
     resume: str('resume'),
@@ -159,16 +185,21 @@ export function trainCommand(argv: readonly string[]): Promise<number> {
     if (opts.json) out.line(JSON.stringify({ type: 'end', reason: 'completed', iterations: plan.startIteration, seconds: 0, charsPerSecond: 0 }));
     return Promise.resolve(0);
   }
-  return runTraining(plan, opts.json, out);
+  return runTraining(plan, opts.json, out, (opts.flags.get('threads') as number | undefined) ?? defaultThreads());
 }
 
 /** Trains according to `plan`, printing progress to `out`; resolves with the exit code. */
-function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<number> {
+function runTraining(plan: TrainPlan, json: boolean, out: Output, threads: number): Promise<number> {
   const run = train(plan.train, plan.config);
   const meter = new Meter();
   const { seqLength, logEvery, target, checkpointPath, keepBestPath, plotPath, checkpointEvery } = plan;
   const hiddenSize = plan.hyperparameters.hiddenSize;
   const V = plan.vocab.size;
+  const spec = plan.model;
+  const parameters = modelParameterCount(spec, V);
+  // Threads split the lstm/gru products of the wasm kernel; everything else runs on one.
+  const gated = spec.type === 'lstm' || spec.type === 'gru';
+  const threadsUsed = gated && plan.config.kernel?.name === 'wasm' ? threads : 1;
   const lossHistory = plan.lossHistory;
   const valHistory = plan.valHistory;
   let best: Evaluation | undefined = plan.best;
@@ -326,6 +357,11 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    if (!json) {
+      const streams = plan.batchSize === 1 ? '' : `, ${plan.batchSize} streams`;
+      const threads = threadsUsed > 1 ? `, ${threadsUsed} threads` : '';
+      out.notice(`model: ${describeSpec(spec)} (${formatInteger(parameters)} parameters)${streams}${threads}`);
+    }
     // Announced only now that the handlers are in place: a client may signal as soon as it reads this.
     if (json) {
       out.line(
@@ -333,13 +369,18 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
           hiddenSize,
           seqLength,
           corpusLength: plan.corpusLength,
-          parameters: parameterCount(hiddenSize, V),
+          parameters,
+          model: spec,
+          layers: spec.layers,
+          batchSize: plan.batchSize,
+          dropout: spec.dropout,
           learningRate: plan.optimizerSpec.learningRate ?? plan.hyperparameters.learningRate,
           optimizer: plan.optimizerSpec,
           clip: plan.hyperparameters.clip,
           clipNorm: plan.hyperparameters.clipNorm,
           seed: String(plan.hyperparameters.seed),
           kernel: plan.config.kernel?.name,
+          threads: threadsUsed,
           ...(target !== undefined ? { iterations: target } : {}),
           trainLength: plan.train.ids.length,
           valLength: plan.validation?.ids.length ?? 0,

@@ -14,6 +14,7 @@ import { defaultValidationFraction, splitCorpus } from '../corpus/split.js';
 import type { Vocabulary } from '../corpus/vocabulary.js';
 import { CheckpointError, CorpusError } from '../errors.js';
 import type { ModelParams } from '../model/tensors.js';
+import { isClassicSpec, resolveModelSpec, type ModelType, type ResolvedModelSpec } from '../model/spec.js';
 import type { Evaluation } from '../operators/evaluateEvery.js';
 import { resolveOptimizerSpec, type OptimizerSpec } from '../optimizers/registry.js';
 import { trainingOptimizerSpec, type ResumeState, type TrainConfig } from '../pipeline/train.js';
@@ -25,6 +26,11 @@ import { fingerprintCorpus, readCorpusFile } from './corpusFile.js';
 export interface TrainOptions {
   readonly corpus: string;
   readonly hiddenSize: number | undefined;
+  /** `--model`, `--layers`, `--batch-size`, `--dropout` as given. */
+  readonly model?: string;
+  readonly layers?: number;
+  readonly batchSize?: number;
+  readonly dropout?: number;
   readonly config: TrainConfig;
   readonly init: string | undefined;
   readonly json: boolean;
@@ -60,6 +66,10 @@ export interface TrainPlan {
   readonly config: TrainConfig;
   /** The settings recorded in checkpoints. */
   readonly hyperparameters: TrainingHyperparameters;
+  /** The model trained. */
+  readonly model: ResolvedModelSpec;
+  /** B, streams. */
+  readonly batchSize: number;
   readonly optimizerSpec: OptimizerSpec;
   readonly seqLength: number;
   readonly logEvery: number;
@@ -105,6 +115,18 @@ function optimizerSpecOf(config: TrainConfig): OptimizerSpec {
   return resolveOptimizerSpec(spec);
 }
 
+/**
+ * What `--model lstm` and `--model gru` change when their flags are not given: the settings of the
+ * 2-layer LSTM measured against PyTorch (hidden 256, 32 streams, 64 steps, Adam 2e-3, clip-norm 5).
+ */
+export const GATED_DEFAULTS = { layers: 2, hiddenSize: 256, batchSize: 32, seqLength: 64, optimizer: 'adam', clip: 0, clipNorm: 5 } as const;
+
+/** The model settings recorded in checkpoints (none for the classic model at B = 1, whose records stay as they were). */
+function modelSettings(spec: ResolvedModelSpec, batchSize: number): Record<string, string | number> {
+  if (isClassicSpec(spec) && spec.dropout === 0 && batchSize === 1) return {};
+  return { model: spec.type, layers: spec.layers, dropout: spec.dropout, batchSize };
+}
+
 /** Clip settings as recorded: the elementwise limit (0 = off) and the global norm (null = off). */
 function clipOf(config: TrainConfig): { clip: number; clipNorm: number | null } {
   return { clip: config.clip ?? 5, clipNorm: config.clipNorm || null };
@@ -143,27 +165,43 @@ export function planTraining(opts: TrainOptions): TrainPlan {
 }
 
 function planFresh(opts: TrainOptions): TrainPlan {
-  const c = opts.config;
+  let c = opts.config;
   if (opts.given.has('checkpoint-every') && !opts.checkpoint && !opts.plot) {
     throw new UsageError('--checkpoint-every needs --checkpoint or --plot');
   }
   const text = readCorpusFile(opts.corpus);
   let init: ModelParams | undefined;
   let vocab: Vocabulary | undefined;
-  let hiddenSize = opts.hiddenSize ?? 100;
   if (opts.init) {
     const ckpt = loadCheckpointFile(opts.init);
-    if (opts.hiddenSize !== undefined && opts.hiddenSize !== ckpt.params.hiddenSize) {
-      throw new UsageError(
-        `--hidden-size ${opts.hiddenSize} does not match the checkpoint ${opts.init} (hiddenSize ${ckpt.params.hiddenSize})`,
-      );
-    }
-    hiddenSize = ckpt.params.hiddenSize;
+    const s = ckpt.params.spec;
+    const mismatch = (flag: string, given: unknown, recorded: unknown, field: string): never => {
+      throw new UsageError(`--${flag} ${String(given)} does not match the checkpoint ${opts.init} (${field} ${String(recorded)})`);
+    };
+    if (opts.hiddenSize !== undefined && opts.hiddenSize !== s.hiddenSize) mismatch('hidden-size', opts.hiddenSize, s.hiddenSize, 'hiddenSize');
+    if (opts.model !== undefined && opts.model !== s.type) mismatch('model', opts.model, s.type, 'model');
+    if (opts.layers !== undefined && opts.layers !== s.layers) mismatch('layers', opts.layers, s.layers, 'layers');
     init = ckpt.params;
     vocab = ckpt.vocab;
   }
+  // The model: the init file's, or the flags' (with the gated families' defaults).
+  const type = (init?.spec.type ?? opts.model ?? 'rnn') as ModelType;
+  const gated = type !== 'rnn';
+  const hiddenSize = init?.spec.hiddenSize ?? opts.hiddenSize ?? (gated ? GATED_DEFAULTS.hiddenSize : 100);
+  const layers = init?.spec.layers ?? opts.layers ?? (gated ? GATED_DEFAULTS.layers : 1);
+  const model = resolveModelSpec({ type, hiddenSize, layers, dropout: opts.dropout ?? 0 });
+  const batchSize = opts.batchSize ?? (gated ? GATED_DEFAULTS.batchSize : 1);
+  const seqLength = c.seqLength ?? (gated ? GATED_DEFAULTS.seqLength : 25);
+  if (gated) {
+    c = {
+      ...c,
+      ...(opts.given.has('optimizer') ? {} : { optimizer: optimizerFromFlags(new Map([...opts.flags, ['optimizer', GATED_DEFAULTS.optimizer]])) }),
+      ...(opts.given.has('clip') ? {} : { clip: GATED_DEFAULTS.clip }),
+      ...(opts.given.has('clip-norm') ? {} : { clipNorm: GATED_DEFAULTS.clipNorm }),
+    };
+  }
   const corpus = loadCorpus(text, opts.corpus, vocab, opts.init ?? '');
-  const seqLength = c.seqLength ?? 25;
+  checkStreams(corpus, opts.corpus, batchSize, seqLength, opts.valFraction);
   const valFraction = opts.valFraction ?? defaultValidationFraction(corpus.ids.length, seqLength);
   const parts = split(corpus, opts.corpus, valFraction, seqLength);
   const evalEvery = resolveEvalEvery(opts, parts.validation, seqLength, undefined);
@@ -172,6 +210,7 @@ function planFresh(opts: TrainOptions): TrainPlan {
   const checkpointEvery = opts.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
   const hyperparameters: TrainingHyperparameters = {
     hiddenSize,
+    ...modelSettings(model, batchSize),
     seqLength,
     learningRate,
     ...clipOf(c),
@@ -187,7 +226,10 @@ function planFresh(opts: TrainOptions): TrainPlan {
   };
   const config: TrainConfig = {
     ...c,
+    model,
     hiddenSize,
+    seqLength,
+    batchSize,
     ...(init ? { init } : {}),
     ...(parts.validation ? { validation: { corpus: parts.validation, every: evalEvery } } : {}),
   };
@@ -200,6 +242,8 @@ function planFresh(opts: TrainOptions): TrainPlan {
     validation: parts.validation,
     config,
     hyperparameters,
+    model,
+    batchSize,
     optimizerSpec,
     seqLength,
     logEvery: hyperparameters.logEvery,
@@ -218,6 +262,19 @@ function planFresh(opts: TrainOptions): TrainPlan {
     resumedFrom: undefined,
     fineTune: false,
   };
+}
+
+/** Refuses a batch size whose streams of the training part would be shorter than seq-length + 1. */
+function checkStreams(corpus: Corpus, path: string, batchSize: number, seqLength: number, valFraction: number | undefined): void {
+  if (batchSize === 1) return;
+  const trainLength = Math.floor(corpus.ids.length * (1 - (valFraction ?? 0)));
+  const stream = Math.floor(trainLength / batchSize);
+  if (stream < seqLength + 1) {
+    throw new UsageError(
+      `--batch-size ${batchSize} cuts the ${trainLength} training characters of ${path} into streams of ${stream}, ` +
+        `shorter than --seq-length ${seqLength} + 1; use a smaller batch size or sequence length`,
+    );
+  }
 }
 
 function resolveEvalEvery(
@@ -280,6 +337,12 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
     );
   };
   if (opts.hiddenSize !== undefined && opts.hiddenSize !== h.hiddenSize) conflict('hidden-size', opts.hiddenSize, h.hiddenSize, 'hiddenSize');
+  const spec = ckpt.params.spec;
+  const batchSize = t.batchSize ?? 1;
+  if (opts.model !== undefined && opts.model !== spec.type) conflict('model', opts.model, spec.type, 'model');
+  if (opts.layers !== undefined && opts.layers !== spec.layers) conflict('layers', opts.layers, spec.layers, 'layers');
+  if (opts.dropout !== undefined && opts.dropout !== spec.dropout) conflict('dropout', opts.dropout, spec.dropout, 'dropout');
+  if (opts.batchSize !== undefined && opts.batchSize !== batchSize) conflict('batch-size', opts.batchSize, batchSize, 'batchSize');
   if (c.seqLength !== undefined && c.seqLength !== h.seqLength) conflict('seq-length', c.seqLength, h.seqLength, 'seqLength');
   if (c.seed !== undefined && String(c.seed) !== String(h.seed)) conflict('seed', c.seed, h.seed, 'seed');
   const recordedFraction = typeof h.valFraction === 'number' ? h.valFraction : 0;
@@ -332,6 +395,7 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
   const valFraction = fineTune
     ? (opts.valFraction ?? defaultValidationFraction(corpus.ids.length, seqLength))
     : recordedFraction;
+  checkStreams(corpus, corpusPath, batchSize, seqLength, valFraction);
   const parts = split(corpus, corpusPath, valFraction, seqLength);
   if (!fineTune && t.validation && parts.train.ids.length !== t.validation.trainLength) {
     throw new CheckpointError(
@@ -346,7 +410,7 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
   if (fineTune) {
     // New text: read it from its start with a fresh hidden state; weights, optimizer memory, smooth
     // loss and the sampler carry on.
-    resume = { ...resume, cursor: { iteration: t.iteration, position: 0 }, hprev: new Float64Array(h.hiddenSize) };
+    resume = { ...resume, cursor: { iteration: t.iteration, position: 0 }, hprev: new Float64Array(t.hprev.length) };
     notices.push(
       `fine-tuning on ${corpusPath} (not the text checkpoint ${file} was trained on): data position restarts at 0, hidden state at zeros`,
     );
@@ -374,7 +438,9 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
   };
   const config: TrainConfig = {
     ...c,
+    model: spec,
     hiddenSize: h.hiddenSize,
+    batchSize,
     seqLength,
     learningRate,
     seed: h.seed,
@@ -401,6 +467,8 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
     validation: parts.validation,
     config,
     hyperparameters,
+    model: spec,
+    batchSize,
     optimizerSpec,
     seqLength,
     logEvery,

@@ -65,62 +65,68 @@ export interface ModelFamily {
 
 /** `out[r] = W_ih[r]·x + b_ih[r]` for all G·H rows; with a one-hot x that is column `x` of W_ih. */
 export function inputAffine(w: LayerWeights, x: CellInput, out: Float64Array): void {
-  const I = w.inputSize;
+  const { inputSize: I, Wih, bih } = w;
   const R = out.length;
   if (typeof x === 'number') {
-    for (let r = 0; r < R; r++) out[r] = w.Wih[r * I + x] + w.bih[r];
+    for (let r = 0; r < R; r++) out[r] = Wih[r * I + x] + bih[r];
     return;
   }
   for (let r = 0; r < R; r++) {
     let a = 0;
-    for (let j = 0; j < I; j++) a += w.Wih[r * I + j] * x[j];
-    out[r] = a + w.bih[r];
+    for (let j = 0; j < I; j++) a += Wih[r * I + j] * x[j];
+    out[r] = a + bih[r];
   }
 }
 
 /** `out[r] = W_hh[r]·hp + b_hh[r]` for all G·H rows (no b_hh for the classic RNN). */
 export function hiddenAffine(w: LayerWeights, hp: Float64Array, out: Float64Array): void {
+  const { Whh, bhh } = w;
   const H = hp.length;
   const R = out.length;
   for (let r = 0; r < R; r++) {
     let a = 0;
-    for (let j = 0; j < H; j++) a += w.Whh[r * H + j] * hp[j];
-    out[r] = w.bhh === null ? a : a + w.bhh[r];
+    for (let j = 0; j < H; j++) a += Whh[r * H + j] * hp[j];
+    out[r] = bhh === null ? a : a + bhh[r];
   }
 }
 
 /** Back through {@link inputAffine}: `dW_ih += dg xᵀ`, `db_ih += dg`, and `dx = W_ihᵀ dg` when `dx` is given. */
 export function inputAffineBackward(w: LayerWeights, dw: LayerWeights, x: CellInput, dg: Float64Array, dx: Float64Array | null): void {
-  const I = w.inputSize;
+  const { inputSize: I, Wih } = w;
+  const dWih = dw.Wih;
+  const dbih = dw.bih;
   const R = dg.length;
-  for (let r = 0; r < R; r++) dw.bih[r] += dg[r];
+  for (let r = 0; r < R; r++) dbih[r] += dg[r];
   if (typeof x === 'number') {
-    for (let r = 0; r < R; r++) dw.Wih[r * I + x] += dg[r];
+    for (let r = 0; r < R; r++) dWih[r * I + x] += dg[r];
   } else {
     for (let r = 0; r < R; r++) {
       const g = dg[r];
-      for (let j = 0; j < I; j++) dw.Wih[r * I + j] += g * x[j];
+      for (let j = 0; j < I; j++) dWih[r * I + j] += g * x[j];
     }
   }
   if (dx === null) return;
   dx.fill(0);
   for (let r = 0; r < R; r++) {
     const g = dg[r];
-    for (let j = 0; j < I; j++) dx[j] += w.Wih[r * I + j] * g;
+    for (let j = 0; j < I; j++) dx[j] += Wih[r * I + j] * g;
   }
 }
 
 /** Back through {@link hiddenAffine}: `dW_hh += dg hpᵀ`, `db_hh += dg`, `dhp = W_hhᵀ dg`. */
 export function hiddenAffineBackward(w: LayerWeights, dw: LayerWeights, hp: Float64Array, dg: Float64Array, dhp: Float64Array): void {
+  const Whh = w.Whh;
+  const dWhh = dw.Whh;
+  const dbhh = dw.bhh;
   const H = hp.length;
   const R = dg.length;
-  if (dw.bhh !== null) for (let r = 0; r < R; r++) dw.bhh[r] += dg[r];
+  if (dbhh !== null) for (let r = 0; r < R; r++) dbhh[r] += dg[r];
   dhp.fill(0);
   for (let r = 0; r < R; r++) {
     const g = dg[r];
     for (let j = 0; j < H; j++) {
-      dw.Whh[r * H + j] += g * hp[j];
-      dhp[j] += w.Whh[r * H + j] * g;
+      dWhh[r * H + j] += g * hp[j];
+      dhp[j] += Whh[r * H + j] * g;
     }
   }
 }

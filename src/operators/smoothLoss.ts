@@ -51,10 +51,10 @@ export function smoothLoss<S extends Pick<TrainingStep, 'loss'> & Partial<Traini
     );
 }
 
-/** Loss of a model that guesses uniformly: −ln(1/V) per character. */
+/** Loss of a model that guesses uniformly: −ln(1/V) per character, T characters per stream. */
 function uniformLoss(step: Partial<TrainingStep>): number {
   if (!step.params || !step.inputs) {
     throw new TypeError('smoothLoss needs `initial` when steps carry no params and inputs');
   }
-  return -Math.log(1.0 / step.params.vocabSize) * step.inputs.length;
+  return -Math.log(1.0 / step.params.vocabSize) * (step.inputs.length / (step.batchSize ?? 1));
 }
