@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const GATED_FLAGS = new Set(['--configs', '--models', '--rounds', '--iterations', '--python']);
+const GATED_FLAGS = new Set(['--configs', '--models', '--threads', '--rounds', '--iterations', '--python']);
 const GATED_SWITCHES = new Set(['--no-torch']);
 const BOTH = new Set(['--corpus']);
 const classic: string[] = [];

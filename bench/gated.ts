@@ -9,11 +9,14 @@ import seedrandom from 'seedrandom';
 import { createCorpus, type Corpus } from '../src/index.js';
 import type { GatedType } from '../src/model/batched/layout.js';
 import { createBatchedModel } from '../src/model/batched/model.js';
+import { createMatrixThreads } from '../src/model/batched/nodeThreads.js';
+import type { MatrixThreads } from '../src/model/batched/threads.js';
 import { median, projectRoot } from './common.js';
 
 const HELP = `usage: npm run bench:gated -- [options]
   --configs LIST     of a (1×128), b (2×256), c (2×512); default a,b,c
   --models LIST      lstm,gru (default both)
+  --threads LIST     thread counts, each ours and PyTorch's alike (default 1,2)
   --rounds N         alternating rounds, ours then PyTorch's (default 3; medians are reported)
   --iterations N     timed iterations a run, after one warm-up (default: a 8, b 3, c 2)
   --no-torch         ours only
@@ -33,6 +36,7 @@ const T = 64;
 
 interface Options {
   configs: string[];
+  threads: number[];
   models: GatedType[];
   rounds: number;
   iterations: number | undefined;
@@ -46,6 +50,7 @@ function parseOptions(argv: string[], root: string): Options {
   const shared = resolve(root, '../shared/data/tinyshakespeare.txt');
   const o: Options = {
     configs: ['a', 'b', 'c'],
+    threads: [1, 2],
     models: ['lstm', 'gru'],
     rounds: 3,
     iterations: undefined,
@@ -74,6 +79,9 @@ function parseOptions(argv: string[], root: string): Options {
       case '--models':
         o.models = value().split(',') as GatedType[];
         for (const m of o.models) if (m !== 'lstm' && m !== 'gru') throw new Error(`--models: unknown model ${m} (lstm, gru)`);
+        break;
+      case '--threads':
+        o.threads = value().split(',').map((t) => positiveInt(flag, t));
         break;
       case '--rounds':
         o.rounds = positiveInt(flag, value());
@@ -112,6 +120,7 @@ interface Job {
   readonly layers: number;
   readonly hidden: number;
   readonly iterations: number;
+  readonly threads: number;
 }
 
 /**
@@ -119,12 +128,13 @@ interface Job {
  * wrap, the batched wasm kernel's lossFun, clip-norm 5, Adam (lr 2e-3) over the flat buffer; PyTorch's
  * initialisation, uniform(±1/√H). Returns the seconds of each timed iteration (after one warm-up).
  */
-function ourRun(job: Job, corpus: Corpus): number[] {
+function ourRun(job: Job, corpus: Corpus, pool: MatrixThreads | undefined): number[] {
   const V = corpus.vocab.size;
   const H = job.hidden;
   const model = createBatchedModel(
     { type: job.type, vocabSize: V, hiddenSize: H, layers: job.layers, batchSize: B, maxSeqLength: T, dropout: false },
     'wasm',
+    pool,
   );
   const rng = seedrandom('bench');
   const bound = 1 / Math.sqrt(H);
@@ -179,10 +189,10 @@ function torchRun(job: Job, o: Options, root: string): TorchResult | string {
   const args = [
     join(root, 'bench/torch_gated.py'),
     ...['--model', job.type, '--layers', String(job.layers), '--hidden', String(job.hidden)],
-    ...['--batch', String(B), '--seq', String(T), '--dtype', 'f64', '--threads', '1'],
+    ...['--batch', String(B), '--seq', String(T), '--dtype', 'f64', '--threads', String(job.threads)],
     ...['--iterations', String(job.iterations), '--warmup', '1', '--corpus', o.corpus],
   ];
-  const r = spawnSync(o.python, args, { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  const r = spawnSync(o.python, args, { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(job.threads) } });
   if (r.status !== 0) return (r.stderr || r.error?.message || `exit ${r.status}`).trim().split('\n').pop()!;
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as TorchResult;
 }
@@ -206,22 +216,23 @@ function main(): void {
   const withTorch = o.torch && torchAvailable(o.python);
   const out = (line: string): boolean => process.stdout.write(`${line}\n`);
   out(
-    `corpus ${o.corpus} (${fmt(corpus.ids.length)} chars, vocab ${corpus.vocab.size}); B ${B}, T ${T}, Adam, clip-norm 5, float64, 1 thread; ` +
+    `corpus ${o.corpus} (${fmt(corpus.ids.length)} chars, vocab ${corpus.vocab.size}); B ${B}, T ${T}, Adam, clip-norm 5, float64; ` +
       `${o.rounds} rounds${withTorch ? ', ours and PyTorch alternating' : o.torch ? ' (no PyTorch: python3 -c "import torch" fails)' : ''}; medians; node ${process.version}\n`,
   );
-  out('| config | model | ours chars/s | PyTorch f64 chars/s | ours / PyTorch |');
-  out('|---|---|---:|---:|---:|');
+  out('| config | model | threads | ours chars/s | PyTorch f64 chars/s | ours / PyTorch |');
+  out('|---|---|---:|---:|---:|---:|');
   const results: object[] = [];
+  const pools = new Map(o.threads.map((n) => [n, n > 1 ? createMatrixThreads(n) : undefined]));
   for (const config of o.configs) {
-    for (const type of o.models) {
+    for (const type of o.models) for (const threads of o.threads) {
       const c = CONFIGS[config]!;
-      const job: Job = { config, type, layers: c.layers, hidden: c.hidden, iterations: o.iterations ?? c.iterations };
+      const job: Job = { config, type, layers: c.layers, hidden: c.hidden, iterations: o.iterations ?? c.iterations, threads };
       const ours: number[] = [];
       const theirs: number[] = [];
       const ratios: number[] = [];
       let torchError: string | undefined;
       for (let r = 0; r < o.rounds; r++) {
-        const mine = (B * T) / median(ourRun(job, corpus));
+        const mine = (B * T) / median(ourRun(job, corpus, pools.get(threads)));
         ours.push(mine);
         if (!withTorch || torchError) continue;
         const t = torchRun(job, o, root);
@@ -233,10 +244,11 @@ function main(): void {
       }
       const torchCell = theirs.length ? fmt(median(theirs)) : torchError ? `failed: ${torchError}` : '—';
       const ratioCell = ratios.length ? `${median(ratios).toFixed(2)}×` : '—';
-      out(`| (${config}) ${c.layers}×${c.hidden} | ${type} | ${fmt(median(ours))} | ${torchCell} | ${ratioCell} |`);
+      out(`| (${config}) ${c.layers}×${c.hidden} | ${type} | ${threads} | ${fmt(median(ours))} | ${torchCell} | ${ratioCell} |`);
       results.push({ ...job, batchSize: B, seqLength: T, ours, torch: theirs, ratios, torchError });
     }
   }
+  for (const p of pools.values()) p?.close();
   mkdirSync(dirname(o.out), { recursive: true });
   writeFileSync(o.out, JSON.stringify({ date: new Date().toISOString(), node: process.version, corpus: o.corpus, results }, null, 2) + '\n');
   out(`wrote ${o.out}`);

@@ -1,0 +1,252 @@
+// `npm run bench:quality -- --minutes 20 [flags]`: learning quality against the clock. Trains a model
+// (default: the gated defaults of `train --model lstm`: 2 layers of 256, 32 streams of 64, Adam 2e-3,
+// clip-norm 5) on ../shared/data/tinyshakespeare.txt when present (else --corpus FILE) with the last
+// 10% held out, and measures the validation loss in nats per character once a minute of training.
+// Prints a line per measurement and writes JSON and an SVG curve. Not a test: it asserts nothing.
+//
+// The clock counts training only: evaluating stops it. Each minute's measure reads the whole held-out
+// text as --eval-streams streams (default 32) side by side, each from a zero state with its state
+// carried, so that it takes seconds; at the end the exact measure of `min-char-rnn eval` (one stream,
+// the whole text from one zero state) is reported too. The two differ by the few characters read
+// just after a stream's zero state.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { lastValueFrom, takeWhile, tap } from 'rxjs';
+import {
+  createCorpus,
+  defaultKernel,
+  heldOutLoss,
+  lineChartSvg,
+  splitCorpus,
+  trainingSteps,
+  wasmKernelWithThreads,
+  type Kernel,
+  type ModelType,
+  type Network,
+} from '../src/index.js';
+import { createMatrixThreads } from '../src/model/batched/nodeThreads.js';
+import { projectRoot } from './common.js';
+
+const HELP = `usage: npm run bench:quality -- [options]
+  --minutes M        minutes of training (default 20)
+  --corpus FILE      text (default ../shared/data/tinyshakespeare.txt; required when that is absent)
+  --model TYPE       lstm or gru (default lstm)
+  --layers N         (default 2)       --hidden-size N (default 256)
+  --batch-size B     (default 32)      --seq-length T  (default 64)
+  --dropout P        (default 0)       --learning-rate X (Adam, default 0.002)
+  --threads N        (default: the available parallelism)
+  --val-fraction F   held out at the end of the corpus (default 0.1)
+  --eval-streams S   streams the held-out text is read as each minute (default 32)
+  --seed S           (default 1)
+  --out FILE         JSON (default bench-results/quality.json); the SVG goes beside it (.svg)
+`;
+
+interface Options {
+  minutes: number;
+  corpus: string | undefined;
+  model: ModelType;
+  layers: number;
+  hiddenSize: number;
+  batchSize: number;
+  seqLength: number;
+  dropout: number;
+  learningRate: number;
+  threads: number;
+  valFraction: number;
+  evalStreams: number;
+  seed: string;
+  out: string;
+}
+
+function parseOptions(argv: string[], root: string): Options {
+  const shared = resolve(root, '../shared/data/tinyshakespeare.txt');
+  const o: Options = {
+    minutes: 20,
+    corpus: existsSync(shared) ? shared : undefined,
+    model: 'lstm',
+    layers: 2,
+    hiddenSize: 256,
+    batchSize: 32,
+    seqLength: 64,
+    dropout: 0,
+    learningRate: 2e-3,
+    threads: availableParallelism(),
+    valFraction: 0.1,
+    evalStreams: 32,
+    seed: '1',
+    out: join(root, 'bench-results/quality.json'),
+  };
+  const int = (flag: string, v: string): number => {
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer, got ${v}`);
+    return n;
+  };
+  const num = (flag: string, v: string, ok: (n: number) => boolean, what: string): number => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || !ok(n)) throw new Error(`${flag} needs ${what}, got ${v}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--minutes': o.minutes = num(flag, value(), (n) => n > 0, 'a positive number'); break;
+      case '--corpus': o.corpus = resolve(value()); break;
+      case '--model': {
+        const m = value();
+        if (m !== 'lstm' && m !== 'gru') throw new Error(`--model needs lstm or gru, got ${m}`);
+        o.model = m;
+        break;
+      }
+      case '--layers': o.layers = int(flag, value()); break;
+      case '--hidden-size': o.hiddenSize = int(flag, value()); break;
+      case '--batch-size': o.batchSize = int(flag, value()); break;
+      case '--seq-length': o.seqLength = int(flag, value()); break;
+      case '--dropout': o.dropout = num(flag, value(), (n) => n >= 0 && n < 1, 'a number in [0, 1)'); break;
+      case '--learning-rate': o.learningRate = num(flag, value(), (n) => n > 0, 'a positive number'); break;
+      case '--threads': o.threads = int(flag, value()); break;
+      case '--val-fraction': o.valFraction = num(flag, value(), (n) => n > 0 && n < 1, 'a number in (0, 1)'); break;
+      case '--eval-streams': o.evalStreams = int(flag, value()); break;
+      case '--seed': o.seed = value(); break;
+      case '--out': o.out = resolve(value()); break;
+      case '--help':
+      case '-h':
+        process.stdout.write(HELP);
+        process.exit(0);
+      // falls through (exit does not return)
+      default:
+        throw new Error(`unknown option ${flag}\n${HELP}`);
+    }
+  }
+  return o;
+}
+
+/**
+ * Mean nats per character of `ids` read as `net.batchSize` contiguous streams side by side, each from
+ * a zero state, windows of `seqLength` with the state carried: every character but each stream's first
+ * is predicted once.
+ */
+function streamsLoss(net: Network, ids: Int32Array, seqLength: number): number {
+  const B = net.batchSize;
+  const S = Math.floor(ids.length / B); // stream length
+  const inputs = new Int32Array(B * seqLength);
+  const targets = new Int32Array(B * seqLength);
+  net.hprev.fill(0);
+  let total = 0;
+  let predicted = 0;
+  for (let p = 0; p < S - 1; p += seqLength) {
+    if (p > 0) net.carry();
+    const T = Math.min(seqLength, S - 1 - p);
+    const x = inputs.subarray(0, B * T);
+    const y = targets.subarray(0, B * T);
+    for (let b = 0; b < B; b++) {
+      x.set(ids.subarray(b * S + p, b * S + p + T), b * T);
+      y.set(ids.subarray(b * S + p + 1, b * S + p + T + 1), b * T);
+    }
+    total += net.loss(x, y) * B; // the loss is the mean over streams of each stream's sum
+    predicted += B * T;
+  }
+  return total / predicted;
+}
+
+interface Point {
+  minute: number;
+  iteration: number;
+  characters: number;
+  valLoss: number;
+  evalSeconds: number;
+}
+
+async function main(): Promise<void> {
+  const root = projectRoot();
+  let o: Options;
+  try {
+    o = parseOptions(process.argv.slice(2), root);
+    if (o.corpus === undefined) throw new Error('no ../shared/data/tinyshakespeare.txt here: give --corpus FILE');
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    process.exit(2);
+  }
+  const corpus = createCorpus(readFileSync(o.corpus, 'utf8'));
+  const { train, validation } = splitCorpus(corpus, o.valFraction, o.seqLength);
+  const held = validation!;
+  const threads = o.threads > 1 ? createMatrixThreads(o.threads) : undefined;
+  const kernel: Kernel = threads ? wasmKernelWithThreads(threads) : defaultKernel();
+  const spec = { type: o.model, hiddenSize: o.hiddenSize, layers: o.layers, dropout: o.dropout };
+  const out = (line: string): boolean => process.stdout.write(`${line}\n`);
+  out(
+    `${o.model} ${o.layers}×${o.hiddenSize}, B ${o.batchSize}, T ${o.seqLength}, dropout ${o.dropout}, Adam ${o.learningRate}, clip-norm 5, ` +
+      `${o.threads} thread(s); corpus ${o.corpus}: ${train.ids.length} training and ${held.ids.length} held-out characters; ${o.minutes} minutes of training`,
+  );
+  const points: Point[] = [];
+  let trainSeconds = 0; // the clock: training only
+  let last = performance.now();
+  let nextMinute = 1;
+  let evalNet: Network | undefined;
+  let iterations = 0;
+  const limit = o.minutes * 60;
+  await lastValueFrom(
+    trainingSteps(train, {
+      model: spec,
+      batchSize: o.batchSize,
+      seqLength: o.seqLength,
+      sampleEvery: 0,
+      optimizer: { name: 'adam', learningRate: o.learningRate },
+      clip: null,
+      clipNorm: 5,
+      seed: o.seed,
+      kernel,
+    }).pipe(
+      tap((step) => {
+        const now = performance.now();
+        trainSeconds += (now - last) / 1000;
+        iterations = step.iteration + 1;
+        if (trainSeconds >= Math.min(nextMinute * 60, limit)) {
+          evalNet ??= step.model.sibling(o.seqLength, o.evalStreams);
+          evalNet.params.data.set(step.params.data);
+          const t0 = performance.now();
+          const valLoss = streamsLoss(evalNet, held.ids, o.seqLength);
+          const evalSeconds = (performance.now() - t0) / 1000;
+          const minute = Math.round((trainSeconds / 60) * 100) / 100;
+          points.push({ minute, iteration: iterations, characters: iterations * o.batchSize * o.seqLength, valLoss, evalSeconds });
+          out(`minute ${minute.toFixed(2)}: iteration ${iterations}, validation ${valLoss.toFixed(4)} nats/char (${(valLoss / Math.LN2).toFixed(4)} bits), measured in ${evalSeconds.toFixed(1)} s`);
+          nextMinute = Math.floor(trainSeconds / 60) + 1;
+        }
+        last = performance.now();
+      }),
+      takeWhile(() => trainSeconds < limit),
+    ),
+  );
+  // The final weights, by the exact measure of `min-char-rnn eval`: one stream over the whole held-out text.
+  const t0 = performance.now();
+  let exact = NaN;
+  if (evalNet) {
+    const one = evalNet.sibling(o.seqLength, 1);
+    one.params.data.set(evalNet.params.data);
+    exact = heldOutLoss(one, held.ids, o.seqLength);
+  }
+  out(`end: ${iterations} iterations in ${trainSeconds.toFixed(0)} s of training; validation by the exact one-stream measure: ${exact.toFixed(4)} nats/char (${((performance.now() - t0) / 1000).toFixed(0)} s to measure)`);
+  threads?.close();
+  mkdirSync(dirname(o.out), { recursive: true });
+  writeFileSync(
+    o.out,
+    JSON.stringify({ date: new Date().toISOString(), node: process.version, options: o, points, final: { iterations, trainSeconds, exactValLoss: exact } }, null, 2) + '\n',
+  );
+  const svg = o.out.replace(/\.json$/, '') + '.svg';
+  writeFileSync(
+    svg,
+    lineChartSvg([{ name: `${o.model} ${o.layers}×${o.hiddenSize}, validation`, points: points.map((p) => [p.minute, p.valLoss] as const) }], {
+      title: `Validation loss against minutes of training (${o.threads} thread(s))`,
+      xLabel: 'minutes of training',
+      yLabel: 'nats per character',
+    }),
+  );
+  out(`wrote ${o.out} and ${svg}`);
+}
+
+await main();
