@@ -6,7 +6,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { requireInteger } from '../../errors.js';
 import type { WasmMemory } from '../wasmApi.js';
 import type { GemmArgs, MatrixThreads } from './threads.js';
-import { ACTIVE, ATTACH, DETACH, ERROR, GEMM, ID, OP, PENDING, READY, SEQ, SLOT } from './threadProtocol.js';
+import { ACTIVE, ATTACH, DETACH, DONE, ERROR, GEMM, ID, OP, READY, SEQ, SLOT } from './threadProtocol.js';
 
 /** How long a job may take before the pool gives up on its workers (a window's product takes ms). */
 const JOB_TIMEOUT_MS = 120_000;
@@ -61,22 +61,25 @@ export function createMatrixThreads(threads: number): MatrixThreads {
     Atomics.wait(ctrl, READY, ready, 100);
   }
 
+  let seq = Atomics.load(ctrl, SEQ);
   const dispatch = (op: number, id: number): void => {
     if (closed) throw new Error('the thread pool is closed');
     ctrl[OP] = op;
     ctrl[ID] = id;
-    Atomics.store(ctrl, PENDING, workers);
-    Atomics.add(ctrl, SEQ, 1);
+    seq = (seq + 1) | 0;
+    Atomics.store(ctrl, SEQ, seq);
     Atomics.notify(ctrl, SEQ);
   };
   const finish = (): void => {
     const since = Date.now();
-    for (let p = Atomics.load(ctrl, PENDING); p !== 0; p = Atomics.load(ctrl, PENDING)) {
-      if (Date.now() - since > JOB_TIMEOUT_MS) {
-        close();
-        throw new Error(`worker threads stopped answering (${p} of ${workers} busy for ${JOB_TIMEOUT_MS / 1000} s)`);
+    for (let t = 1; t <= workers; t++) {
+      for (let d = Atomics.load(ctrl, SLOT * t + DONE); d !== seq; d = Atomics.load(ctrl, SLOT * t + DONE)) {
+        if (Date.now() - since > JOB_TIMEOUT_MS) {
+          close();
+          throw new Error(`worker threads stopped answering (worker ${t} busy for ${JOB_TIMEOUT_MS / 1000} s)`);
+        }
+        Atomics.wait(ctrl, SLOT * t + DONE, d, 1000);
       }
-      Atomics.wait(ctrl, PENDING, p, 1000);
     }
     if (Atomics.exchange(ctrl, ERROR, 0) !== 0) throw new Error('a worker thread failed its part of a matrix product');
   };

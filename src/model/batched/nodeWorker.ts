@@ -5,7 +5,7 @@ import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_
 import { GEMM_SHARED_WASM } from '../wasm/kernelBytes.js';
 import { wasmApi, type WasmMemory } from '../wasmApi.js';
 import type { MatrixOps } from './matrix.js';
-import { ACTIVE, ATTACH, DETACH, ERROR, GEMM, ID, OP, PENDING, READY, SEQ, SLOT } from './threadProtocol.js';
+import { ACTIVE, ATTACH, DETACH, DONE, ERROR, GEMM, ID, OP, READY, SEQ, SLOT } from './threadProtocol.js';
 
 const { control, port, index } = workerData as { control: SharedArrayBuffer; port: MessagePort; index: number };
 const ctrl = new Int32Array(control);
@@ -14,12 +14,14 @@ const module = new api.Module(GEMM_SHARED_WASM);
 const instances = new Map<number, MatrixOps>();
 const slot = SLOT * index;
 
-let seen = Atomics.load(ctrl, SEQ); // before saying ready: no job can be posted until then
+let done = Atomics.load(ctrl, SEQ); // before saying ready: no job can be posted until then
+Atomics.store(ctrl, slot + DONE, done);
 Atomics.add(ctrl, READY, 1);
 Atomics.notify(ctrl, READY);
 for (;;) {
-  Atomics.wait(ctrl, SEQ, seen);
-  seen = Atomics.load(ctrl, SEQ);
+  let seq: number;
+  while ((seq = Atomics.load(ctrl, SEQ)) === done) Atomics.wait(ctrl, SEQ, done);
+  done = seq;
   try {
     const op = ctrl[OP];
     if (op === GEMM && ctrl[slot + ACTIVE] === 1) {
@@ -30,7 +32,7 @@ for (;;) {
     } else if (op === ATTACH) {
       let received = receiveMessageOnPort(port);
       for (let tries = 0; received === undefined && tries < 10_000; tries++) {
-        Atomics.wait(ctrl, READY, -1, 1); // a millisecond's sleep: the posted memory is on its way
+        Atomics.wait(ctrl, slot + ACTIVE + 2, 0, 1); // a millisecond's sleep (a word no one changes): the memory is on its way
         received = receiveMessageOnPort(port);
       }
       if (received === undefined) throw new Error('no memory arrived to attach');
@@ -42,5 +44,6 @@ for (;;) {
   } catch {
     Atomics.store(ctrl, ERROR, 1);
   }
-  if (Atomics.sub(ctrl, PENDING, 1) === 1) Atomics.notify(ctrl, PENDING);
+  Atomics.store(ctrl, slot + DONE, seq);
+  Atomics.notify(ctrl, slot + DONE);
 }

@@ -6,7 +6,10 @@ import { lastValueFrom, toArray } from 'rxjs';
 import seedrandom from 'seedrandom';
 import { createCorpus, trainingSteps, wasmKernelWithThreads, wasmSimdAvailable, type MatrixThreads } from '../../../src/index.js';
 import { createBatchedModel } from '../../../src/model/batched/model.js';
+import { wasmMatrixOps } from '../../../src/model/batched/matrix.js';
 import { createMatrixThreads } from '../../../src/model/batched/nodeThreads.js';
+import { threadedMatrixOps } from '../../../src/model/batched/threads.js';
+import { wasmApi } from '../../../src/model/wasmApi.js';
 import { defaultCorpusText, ROOT } from '../../helpers.js';
 
 describe('batched kernels on worker threads', function () {
@@ -58,6 +61,27 @@ describe('batched kernels on worker threads', function () {
     const [one, two] = [await run(pools[0]!), await run(pools[1]!)];
     expect(one).to.have.length(4);
     expect(two).to.deep.equal(one);
+  });
+
+  it('thousands of accumulating products in a row, split between threads, add up exactly as on one thread (no job lost or done twice)', function () {
+    const api = wasmApi()!;
+    const shared = new api.Memory({ initial: 4, maximum: 4, shared: true });
+    const plain = new api.Memory({ initial: 4, maximum: 4 });
+    const threaded = threadedMatrixOps(wasmMatrixOps(shared, true), pools[1]!, pools[1]!.attach(shared));
+    const single = wasmMatrixOps(plain);
+    // C (8, 64) += A (8, 300) · B (64, 300)ᵀ: 153,600 multiply-adds, above the split threshold.
+    const [A, B, C] = [0, 3000, 30000];
+    const views = [new Float64Array(shared.buffer), new Float64Array(plain.buffer)];
+    for (const f of views) {
+      for (let i = 0; i < 8 * 300; i++) f[A + i] = ((i * 7) % 13) / 13 - 0.5;
+      for (let i = 0; i < 64 * 300; i++) f[B + i] = ((i * 5) % 11) / 11 - 0.5;
+    }
+    for (let n = 0; n < 2000; n++) {
+      threaded.gemmNT(A, 300, B, 300, C, 64, 8, 64, 300, 1);
+      single.gemmNT(A, 300, B, 300, C, 64, 8, 64, 300, 1);
+    }
+    expect(Array.from(views[0]!.subarray(C, C + 8 * 64))).to.deep.equal(Array.from(views[1]!.subarray(C, C + 8 * 64)));
+    expect(views[0]![C]).to.not.equal(0);
   });
 
   it('a failure on a worker thread is thrown to the caller, and the pool goes on working', function () {
