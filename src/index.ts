@@ -36,7 +36,16 @@ export {
   type ModelSpec,
   type ResolvedModelSpec,
 } from './model/spec.js';
-export { layoutTensors, tensorOf, tensorSize, type TensorShape, type ParamTensor, type ModelParams } from './model/tensors.js';
+export {
+  layoutTensors,
+  tensorOf,
+  tensorSize,
+  tensorViews,
+  type TensorShape,
+  type ParamTensor,
+  type ModelParams,
+  type TensorView,
+} from './model/tensors.js';
 export {
   familyOf,
   paramTable,
@@ -52,7 +61,7 @@ export { rnnFamily } from './model/rnn/cell.js';
 export { lstmFamily } from './model/lstm/cell.js';
 export { gruFamily } from './model/gru/cell.js';
 export type { Network, Sampler } from './model/network.js';
-export { createNetwork, classicNetwork, type NetworkOptions } from './model/networks.js';
+export { createNetwork, classicNetwork, networkKernelName, type NetworkOptions } from './model/networks.js';
 export { createStackNetwork, stackWeights, outputForward, outputBackward, type StackWeights } from './model/stack.js';
 export { sigmoid } from './math/sigmoid.js';
 export { referenceKernel, forward, backward } from './model/reference.js';
@@ -136,7 +145,7 @@ export {
   type LossRecord,
 } from './pipeline/train.js';
 
-// Checkpoints (format 1, JSON, with training state) and safetensors export
+// Checkpoints (formats 1 and 2, JSON, with training state) and safetensors (classic and PyTorch names)
 export {
   serializeCheckpoint,
   serializeTrainingCheckpoint,
@@ -144,6 +153,8 @@ export {
   numberJson,
   CHECKPOINT_FORMAT,
   CHECKPOINT_VERSION,
+  CHECKPOINT_VERSION_MODELS,
+  checkpointVersion,
   type ModelSnapshot,
 } from './checkpoint/format.js';
 export {
@@ -168,11 +179,13 @@ export {
   encodeModelSafetensors,
   decodeModelSafetensors,
   modelMetadata,
+  torchTensors,
   isSafetensors,
   MAX_HEADER_BYTES,
   type TensorEntry,
   type DecodedTensor,
   type SafetensorsContents,
+  type SafetensorsExportOptions,
 } from './checkpoint/safetensors.js';
 export { decodeCheckpoint, type LoadedCheckpoint } from './checkpoint/decode.js';
 

@@ -77,6 +77,7 @@ export function sampleCommand(argv: readonly string[]): Promise<number> {
         ...(topK !== undefined ? { topK } : {}),
         hiddenSize: model.params.hiddenSize,
         vocabSize: model.vocab.size,
+        model: model.params.spec,
       })}\n`,
     );
   } else {

@@ -3,6 +3,7 @@ import { writeFileAtomic, writeTrainingCheckpointFile, fsReason } from '../check
 import { recordLoss, snapshotTraining, type TrainingCheckpoint } from '../checkpoint/training.js';
 import { ConfigError } from '../errors.js';
 import { modelParameterCount } from '../model/families.js';
+import { networkKernelName } from '../model/networks.js';
 import { describeSpec, MODEL_TYPES } from '../model/spec.js';
 import { OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES } from '../optimizers/registry.js';
 import type { Evaluation } from '../operators/evaluateEvery.js';
@@ -379,7 +380,7 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output, threads: numbe
           clip: plan.hyperparameters.clip,
           clipNorm: plan.hyperparameters.clipNorm,
           seed: String(plan.hyperparameters.seed),
-          kernel: plan.config.kernel?.name,
+          kernel: networkKernelName(spec, plan.batchSize, plan.config.kernel),
           threads: threadsUsed,
           ...(target !== undefined ? { iterations: target } : {}),
           trainLength: plan.train.ids.length,

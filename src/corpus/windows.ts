@@ -68,10 +68,14 @@ export interface WindowsConfig {
  * windows(corpus, { seqLength: 4 }).pipe(take(2)).subscribe((w) => console.log(w.position, w.inputs));
  * // 0 Int32Array(4) [ 4, 3, 5, 5 ]
  * // 4 Int32Array(4) [ 7, 0, 9, 7 ]
+ *
+ * // Two streams: "hello world" and ", hello rnn", four characters of each per window.
+ * windows(corpus, { seqLength: 4, batchSize: 2 }).pipe(take(1)).subscribe((w) => console.log(w.position, w.inputs));
+ * // 0 Int32Array(8) [ 4, 3, 5, 5, 1, 0, 4, 3 ]
  * ```
  *
  * @param corpus The encoded text.
- * @param config `seqLength` (25), `iterations` (unbounded), `start` ({ iteration: 0, position: 0 }), `yieldEveryMs` (16).
+ * @param config `seqLength` (25), `batchSize` (1), `iterations` (unbounded), `start` ({ iteration: 0, position: 0 }), `yieldEveryMs` (16).
  * @returns A cold Observable of windows whose arrays are views into `corpus.ids`.
  * @see lossFun, the next stage.
  */

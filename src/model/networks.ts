@@ -26,7 +26,7 @@ export interface NetworkOptions {
  * import { createNetwork } from 'min-char-rnn';
  * const net = createNetwork({ type: 'gru', hiddenSize: 16, layers: 2 }, 30, { maxSeqLength: 25, batchSize: 4 });
  * console.log(net.kernelName, net.stateSize, net.params.data.length);
- * // reference 32 5246
+ * // reference 32 4446
  * ```
  */
 export function createNetwork(spec: ModelSpec, vocabSize: number, options: NetworkOptions): Network {
@@ -36,6 +36,17 @@ export function createNetwork(spec: ModelSpec, vocabSize: number, options: Netwo
     return classicNetwork(kernel, kernel.createModel(s.hiddenSize, vocabSize, maxSeqLength));
   }
   return kernel.createNetwork?.(s, vocabSize, maxSeqLength, batchSize) ?? createStackNetwork(s, vocabSize, maxSeqLength, batchSize);
+}
+
+/**
+ * The name of the implementation {@link createNetwork} will use for `spec` on B streams with `kernel`,
+ * without building it: the kernel's own for the classic model at B = 1 and for a kernel that implements
+ * networks, else `reference`.
+ */
+export function networkKernelName(spec: ModelSpec, batchSize: number, kernel: Kernel = defaultKernel()): string {
+  const s = resolveModelSpec(spec);
+  if (isClassicSpec(s) && batchSize === 1 && s.dropout === 0) return kernel.name;
+  return kernel.createNetwork ? kernel.name : 'reference';
 }
 
 /**

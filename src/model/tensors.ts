@@ -67,3 +67,18 @@ export function tensorOf(p: ModelParams, name: string): Float64Array {
   if (!t) throw new RangeError(`no tensor ${name} in ${p.tensors.map((x) => x.name).join(', ')}`);
   return t.data;
 }
+
+/** One named tensor of a model, with its gradient: views into the flat buffers, not copies. */
+export interface TensorView {
+  readonly name: string;
+  readonly param: Float64Array;
+  readonly grad: Float64Array;
+}
+
+/**
+ * The model's tensors by name, each with its gradient, in buffer order (any family: from the name
+ * table), for code that reports on them one by one (diagnostics).
+ */
+export function tensorViews(params: ModelParams, grads: ModelParams): TensorView[] {
+  return params.tensors.map((t, i) => ({ name: t.name, param: t.data, grad: grads.tensors[i]!.data }));
+}

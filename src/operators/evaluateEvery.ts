@@ -26,7 +26,7 @@ export interface EvaluatedStep {
 export interface EvaluateEveryConfig {
   /** The held-out text, encoded with the training vocabulary (e.g. `splitCorpus(...).validation`). */
   readonly corpus: Corpus;
-  /** Characters per forward chunk. Default: the length of the first window seen (the training T). */
+  /** Characters per forward chunk. Default: the length of the window seen (the training T, per stream). */
   readonly seqLength?: number;
 }
 
@@ -114,7 +114,7 @@ export function evaluateEvery<S extends TrainingStep>(
           if (corpus.vocab.size !== V) {
             throw new CorpusError(`the held-out text has ${corpus.vocab.size} vocabulary entries, the model ${V}`);
           }
-          const T = seqLength ?? step.inputs.length;
+          const T = seqLength ?? step.inputs.length / (step.batchSize ?? 1); // one stream's window length
           if (model === undefined || model.maxSeqLength < T) model = step.model.sibling(T, 1);
           model.params.data.set(step.params.data);
           const loss = heldOutLoss(model, corpus.ids, T);

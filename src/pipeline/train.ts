@@ -33,7 +33,7 @@ import type { OptimizedStep, OptimizerState } from '../optimizers/optimizer.js';
 export interface TrainConfig {
   /**
    * The model: `{ type: 'rnn' | 'lstm' | 'gru', hiddenSize, layers = 1, dropout = 0 }`. Default: the
-   * classic one-layer RNN of `hiddenSize`.
+   * model of `init` when given (without dropout), else the classic one-layer RNN of `hiddenSize`.
    */
   readonly model?: ModelSpec;
   /** H, size of the hidden state (the model's, when `model` is omitted). Default 100. */
@@ -146,8 +146,8 @@ export type ResolvedTrainConfig = Required<
 /** Fills defaults and checks every value, so a bad one fails before training starts. */
 export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
   const {
-    model: modelSpec,
-    hiddenSize = modelSpec?.hiddenSize ?? 100,
+    model: givenSpec,
+    hiddenSize = givenSpec?.hiddenSize ?? config?.init?.hiddenSize ?? 100,
     batchSize = 1,
     seqLength = 25,
     seed = 1,
@@ -163,6 +163,8 @@ export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
   } = config ?? {};
   requireInteger('hiddenSize', hiddenSize);
   requireInteger('batchSize', batchSize);
+  // Without a spec, weights given as `init` say which model they are (a resumed LSTM, a PyTorch file).
+  const modelSpec: ModelSpec | undefined = givenSpec ?? (rest.init ? { ...rest.init.spec, dropout: 0 } : undefined);
   if (modelSpec?.hiddenSize !== undefined && modelSpec.hiddenSize !== hiddenSize) {
     throw new ConfigError('hiddenSize', hiddenSize, `the model's hiddenSize ${modelSpec.hiddenSize} (give one of them)`);
   }
@@ -213,6 +215,12 @@ export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
  *   .pipe(last())
  *   .subscribe((s) => console.log(s.iteration, s.smoothLoss < 45));
  * // 299 true
+  *
+ * // Any model family, on B streams: a 2-layer GRU with dropout over 4 streams of the text.
+ * trainingSteps(corpus, { model: { type: 'gru', hiddenSize: 32, layers: 2, dropout: 0.1 }, batchSize: 4, seqLength: 16, iterations: 50 })
+ *   .pipe(last())
+ *   .subscribe((s) => console.log(s.model.spec.type, s.hprev.length));
+ * // gru 256  (4 streams × 2 layers × 32)
  * ```
  *
  * @param corpus The encoded text.

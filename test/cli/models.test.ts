@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeCheckpoint, tensorOf } from '../../src/index.js';
+import { decodeCheckpoint, kernelByName, networkKernelName, tensorOf } from '../../src/index.js';
 import { DEFAULT_CORPUS, exited, jsonLines, linesOfType, readJson, removeDir, runCli, startCli, tempDir, type CliResult } from './helpers.js';
 
 const SMALL = ['--hidden-size', '8', '--layers', '2', '--batch-size', '3', '--seq-length', '10', '--sample-every', '5', '--sample-length', '20', '--eval-every', '5'];
@@ -33,6 +33,8 @@ describe('CLI with lstm and gru', function () {
     expect(start).to.include({ hiddenSize: 256, seqLength: 64, layers: 2, batchSize: 32, dropout: 0, clip: 0, clipNorm: 5, learningRate: 0.002 });
     expect(start.model).to.deep.equal({ type: 'lstm', hiddenSize: 256, layers: 2, dropout: 0 });
     expect((start.optimizer as { name: string }).name).to.equal('adam');
+    // What computes it: the family's reference unless the chosen kernel implements networks.
+    expect(start.kernel).to.equal(networkKernelName({ type: 'lstm', hiddenSize: 256, layers: 2 }, 32, kernelByName('auto')));
     const V = (start.vocab as string[]).length;
     const H = 256;
     expect(start.parameters).to.equal(4 * H * V + 4 * H * H + 8 * H + 4 * H * H + 4 * H * H + 8 * H + V * H + V);

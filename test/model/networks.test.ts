@@ -10,6 +10,8 @@ import {
   referenceKernel,
   resolveModelSpec,
   stateSize,
+  networkKernelName,
+  type Kernel,
 } from '../../src/index.js';
 import { lcg } from '../helpers.js';
 import { relativeTo } from './torch-agreement.test.js';
@@ -74,9 +76,14 @@ describe('networks', () => {
     });
   }
 
-  it('chooses the classic kernels for the classic model at B = 1, the batched kernels for lstm and gru, the reference otherwise', () => {
-    expect(createNetwork(classicSpec(4), 3, { kernel: jsKernel, maxSeqLength: 2 }).kernelName).to.equal('js');
-    expect(createNetwork(classicSpec(4), 3, { kernel: jsKernel, maxSeqLength: 2, batchSize: 2 }).kernelName).to.equal('reference');
+  it('chooses the classic kernels for the classic model at B = 1, the reference otherwise (for a kernel without networks)', () => {
+    const plain: Kernel = { name: 'plain', createModel: (H, V, T) => jsKernel.createModel(H, V, T) };
+    expect(createNetwork(classicSpec(4), 3, { kernel: plain, maxSeqLength: 2 }).kernelName).to.equal('plain');
+    expect(createNetwork(classicSpec(4), 3, { kernel: plain, maxSeqLength: 2, batchSize: 2 }).kernelName).to.equal('reference');
+    expect(createNetwork({ type: 'lstm', hiddenSize: 4 }, 3, { kernel: plain, maxSeqLength: 2 }).kernelName).to.equal('reference');
+    expect(networkKernelName({ type: 'lstm', hiddenSize: 4 }, 1, plain)).to.equal('reference');
+    expect(networkKernelName(classicSpec(4), 1, plain)).to.equal('plain');
+    // The js and wasm kernels compute lstm and gru on their batched kernels; the reference kernel does not.
     expect(createNetwork({ type: 'lstm', hiddenSize: 4 }, 3, { kernel: jsKernel, maxSeqLength: 2 }).kernelName).to.equal('js');
     expect(createNetwork({ type: 'gru', hiddenSize: 4 }, 3, { kernel: referenceKernel, maxSeqLength: 2 }).kernelName).to.equal('reference');
   });

@@ -117,3 +117,12 @@ describe('training lstm and gru through the pipeline', () => {
     expect(losses[1]).to.be.lessThan(Math.log(V) - 0.5);
   });
 });
+
+describe('trainingSteps with init weights of another family', () => {
+  it('takes the model from `init` when no spec is given', async () => {
+    const { initModel } = await import('../../src/index.js');
+    const init = initModel({ type: 'lstm', hiddenSize: 6, layers: 2 }, corpus.vocab.size, 4);
+    const last = await lastValueFrom(trainingSteps(corpus, { init, seqLength: 8, iterations: 2, sampleEvery: 0 }));
+    expect(last.model.spec).to.deep.equal({ type: 'lstm', hiddenSize: 6, layers: 2, dropout: 0 });
+  });
+});
