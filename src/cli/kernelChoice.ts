@@ -29,7 +29,7 @@ export function cliKernel(name: string, threads: number, notice: (text: string) 
     return net;
   };
   return {
-    ...kernel,
+    ...kernel, // implementsNetwork included
     createNetwork(spec, vocabSize, maxSeqLength, batchSize) {
       if (!batchedSupports(spec)) return undefined;
       if (threads > 1) pool ??= createMatrixThreads(threads);

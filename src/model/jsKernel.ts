@@ -9,7 +9,7 @@
 //   `gemmTN`) instead of updated row by row at every step: each block of eight sums stays in registers.
 // The fallback where WebAssembly SIMD is missing; the wasm kernel is the same design with two lanes.
 import type { Kernel } from './kernel.js';
-import { batchedNetworkFor } from './batched/network.js';
+import { batchedNetworkFor, batchedSupports } from './batched/network.js';
 import { createFastModel, fastLayout, fastMemory, offsetIn, type FastMemory, type FastOps } from './fast.js';
 
 /**
@@ -187,6 +187,7 @@ export const jsKernel: Kernel = {
   name: 'js',
   // LSTM and GRU: the batched kernels (batched/) in plain JavaScript.
   createNetwork: (spec, vocabSize, maxSeqLength, batchSize) => batchedNetworkFor(spec, vocabSize, maxSeqLength, batchSize, 'js'),
+  implementsNetwork: batchedSupports,
   createModel(hiddenSize: number, vocabSize: number, maxSeqLength: number) {
     const layout = fastLayout(hiddenSize, vocabSize, maxSeqLength);
     const memory = fastMemory(layout, new ArrayBuffer(layout.bytes));

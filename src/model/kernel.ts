@@ -20,6 +20,11 @@ export interface Kernel {
    * docs/models.md.
    */
   createNetwork?(spec: ResolvedModelSpec, vocabSize: number, maxSeqLength: number, batchSize: number): Network | undefined;
+  /**
+   * Optional, beside `createNetwork`: whether it implements `spec` (without building anything), so a
+   * front end can name what will compute. Absent: every spec is assumed implemented.
+   */
+  implementsNetwork?(spec: ResolvedModelSpec): boolean;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { Kernel } from './kernel.js';
 import { createFastModel, fastLayout, fastMemory, offsetIn, type FastLayout } from './fast.js';
 import { BACKWARD_WASM, FORWARD_WASM } from './wasm/kernelBytes.js';
 import { WASM_PAGE, wasmApi, type WasmApi } from './wasmApi.js';
-import { batchedNetworkFor } from './batched/network.js';
+import { batchedNetworkFor, batchedSupports } from './batched/network.js';
 import type { MatrixThreads } from './batched/threads.js';
 
 /** What forward.wat exports (offsets in f64 elements). */
@@ -137,6 +137,7 @@ export const wasmKernel: Kernel = {
   name: 'wasm',
   // LSTM and GRU: the batched kernels (batched/), in WebAssembly SIMD where the model fits.
   createNetwork: (spec, vocabSize, maxSeqLength, batchSize) => batchedNetworkFor(spec, vocabSize, maxSeqLength, batchSize, 'wasm'),
+  implementsNetwork: batchedSupports,
   createModel(hiddenSize: number, vocabSize: number, maxSeqLength: number) {
     const api = wasmApi();
     if (api === undefined || !wasmSimdAvailable()) {

@@ -52,9 +52,9 @@
   ;; ldc (row strides, ≥ the row lengths) let a caller work on a block of a larger matrix.
   ;; Blocks of 2 rows of A × 4 rows of B: eight accumulators, six loads for eight multiply-adds (a
   ;; plain dot product needs two loads for one), two pairs of k per pass. A is taken 16 rows at a
-  ;; time and each 16-row band meets every 4 rows of B in turn, so with K ≤ 256 (the callers cut
-  ;; longer sums into such pieces, batched/gemm.ts) the band (≤ 32 KiB) and the four B rows (≤ 8 KiB)
-  ;; stay in L1 while they meet.
+  ;; time and each 16-row band meets every 4 rows of B in turn: with K ≤ 256 (the recurrent and
+  ;; output products) the band (≤ 32 KiB) and the four B rows (≤ 8 KiB) stay in L1 while they meet;
+  ;; longer sums (the weight gradients, K = B·T) stream from L2 at about the same speed (measured).
   (func (export "gemmNT") (param $A i32) (param $lda i32) (param $B i32) (param $ldb i32) (param $C i32) (param $ldc i32)
                           (param $M i32) (param $N i32) (param $K i32) (param $acc i32)
     (local $pairBytes i32) (local $twoPairBytes i32) (local $odd i32) (local $i i32) (local $j i32) (local $k i32)
