@@ -194,6 +194,15 @@ export const wasmKernel: Kernel = {
 /**
  * The wasm kernel with the batched LSTM/GRU products split between `threads` (in Node, from
  * `createMatrixThreads(n)`): the same numbers as one thread, bit for bit. The classic RNN is unchanged.
+ *
+ * ```ts
+ * import { createCorpus, trainingSteps, wasmKernelWithThreads } from 'min-char-rnn';
+ * import { createMatrixThreads } from 'min-char-rnn/threads';
+ *
+ * const threads = createMatrixThreads(2);
+ * trainingSteps(createCorpus(text), { model: { type: 'lstm', hiddenSize: 256, layers: 2 }, batchSize: 32, seqLength: 64, kernel: wasmKernelWithThreads(threads) })
+ *   .subscribe({ next: (s) => console.log(s.iteration, s.loss), complete: () => threads.close() });
+ * ```
  */
 export function wasmKernelWithThreads(threads: MatrixThreads): Kernel {
   return {

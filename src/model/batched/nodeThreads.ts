@@ -22,8 +22,16 @@ const ONE_THREAD: MatrixThreads = {
 
 /**
  * A pool of `threads` threads in all (the caller's and threads − 1 workers) for the batched kernels.
- * Pass it to {@link wasmThreadsKernel} (or `createBatchedModel`). One thread needs no workers.
- * Throws when the workers do not start.
+ * Pass it to `wasmKernelWithThreads` (or `createBatchedModel`). One thread needs no workers. Throws
+ * a ConfigError for a count that is not a positive integer, an Error when the workers do not start.
+ *
+ * ```ts
+ * import { availableParallelism } from 'node:os';
+ * import { createMatrixThreads } from 'min-char-rnn/threads';
+ * const threads = createMatrixThreads(availableParallelism());
+ * console.log(threads.threads); // e.g. 2
+ * threads.close(); // optional: the workers never keep the process alive
+ * ```
  */
 export function createMatrixThreads(threads: number): MatrixThreads {
   requireInteger('threads', threads);
