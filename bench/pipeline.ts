@@ -144,7 +144,7 @@ function startTiming(): () => Timing {
  * same windows (the classic wrap rule), hidden state carried from window to window, clipping at 5 and
  * Adagrad with lr 0.1, each with the kernel's own fast version when it has one, as the operators call them.
  */
-function bareRun(kernel: Kernel, corpus: Corpus, H: number, iterations: number): Timing {
+function bareRun(kernel: Kernel, corpus: Corpus<Int32Array>, H: number, iterations: number): Timing {
   const stop = startTiming(); // the set-up counts, as it does in the pipeline
   const V = corpus.vocab.size;
   const ids = corpus.ids;
@@ -175,7 +175,7 @@ function bareRun(kernel: Kernel, corpus: Corpus, H: number, iterations: number):
 /** The default pipeline (`trainingSteps`) run to completion; `sampleEvery` 0 leaves sampling out. */
 async function pipelineRun(
   kernel: Kernel,
-  corpus: Corpus,
+  corpus: Corpus<Int32Array>,
   H: number,
   iterations: number,
   sampleEvery: number,
@@ -343,7 +343,7 @@ interface SizeResult {
 /** Measures every kernel at hidden size H; kinds and kernels interleaved run by run so drift hits all alike. */
 async function measureSize(
   kernels: Kernel[],
-  corpus: Corpus,
+  corpus: Corpus<Int32Array>,
   H: number,
   o: Options,
   nullStepSeconds: number,
@@ -414,7 +414,7 @@ async function measureSize(
 }
 
 /** The pipeline's own cost per step, in seconds: the null kernel through the default pipeline (no sampling). */
-async function nullKernelStep(corpus: Corpus): Promise<number> {
+async function nullKernelStep(corpus: Corpus<Int32Array>): Promise<number> {
   const n = 20000;
   await pipelineRun(nullKernel, corpus, 100, n, 0); // warm-up
   const steps: number[] = [];
@@ -433,7 +433,7 @@ interface MemoryResult {
 }
 
 /** RSS and heap before and after a long run of the full default pipeline: flat means nothing kept per step. */
-async function memoryCheck(kernel: Kernel, corpus: Corpus, iterations: number): Promise<MemoryResult> {
+async function memoryCheck(kernel: Kernel, corpus: Corpus<Int32Array>, iterations: number): Promise<MemoryResult> {
   const gc = (globalThis as { gc?: () => void }).gc;
   const mib = (b: number): number => Math.round((b / 2 ** 20) * 10) / 10;
   await pipelineRun(kernel, corpus, 100, 200, 100); // reach steady state first

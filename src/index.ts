@@ -1,13 +1,15 @@
 // The public API. Grouped by pipeline stage; each config type is exported beside its operator.
 
 // Corpus: vocabulary and windows
-export { buildVocabulary, vocabularyFromChars, encode, decode, type Vocabulary } from './corpus/vocabulary.js';
-export { createCorpus, type Corpus } from './corpus/corpus.js';
+export { buildVocabulary, vocabularyFromChars, encode, decode, requireScalarValues, type Vocabulary } from './corpus/vocabulary.js';
+export { createCorpus, idSlice, type Corpus, type CorpusIds } from './corpus/corpus.js';
+export { corpusFromChunks, idArrayFor, type ByteChunks, type CorpusFromChunksConfig } from './corpus/stream.js';
 export { windows, type Window, type WindowCursor, type WindowsConfig } from './corpus/windows.js';
 export {
   splitCorpus,
   defaultValidationFraction,
   DEFAULT_VALIDATION_FRACTION,
+  MAX_DEFAULT_VALIDATION_LENGTH,
   MIN_VALIDATION_WINDOWS,
   type CorpusSplit,
 } from './corpus/split.js';
@@ -40,11 +42,9 @@ export {
   layoutTensors,
   tensorOf,
   tensorSize,
-  tensorViews,
   type TensorShape,
   type ParamTensor,
   type ModelParams,
-  type TensorView,
 } from './model/tensors.js';
 export {
   familyOf,
@@ -66,8 +66,16 @@ export { createStackNetwork, stackWeights, outputForward, outputBackward, type S
 export { sigmoid } from './math/sigmoid.js';
 export { referenceKernel, forward, backward } from './model/reference.js';
 export { jsKernel } from './model/jsKernel.js';
-export { wasmKernel, wasmKernelWithThreads, wasmSimdAvailable } from './model/wasmKernel.js';
+export { wasmKernel, wasmKernelWithThreads, wasmSimdAvailable, WASM_MAX_BYTES } from './model/wasmKernel.js';
 export type { MatrixThreads } from './model/batched/threads.js';
+export {
+  trainingMemoryBytes,
+  rnnActivations,
+  formatBytes,
+  JSON_BYTES_PER_NUMBER,
+  MAX_ARRAY_LENGTH,
+  type TrainingMemory,
+} from './model/memory.js';
 export { defaultKernel, kernelByName, KERNEL_NAMES, type KernelName } from './model/kernels.js';
 export { drawIndex, argmax, sampleIndices } from './model/sampling.js';
 export { clipInPlace } from './model/clip.js';
@@ -80,9 +88,24 @@ export { lossFun, drawDropoutMasks, type LossFunConfig } from './operators/lossF
 export { sampleEvery, type SampleEveryConfig, type Sample, type SampledStep } from './operators/sampleEvery.js';
 export { smoothLoss, type SmoothLossConfig } from './operators/smoothLoss.js';
 export { clipByValue } from './operators/clipByValue.js';
+export {
+  guardNonFinite,
+  type GuardNonFiniteConfig,
+  type NonFiniteRecord,
+  type GuardedStep,
+} from './operators/guardNonFinite.js';
+export {
+  diagnostics,
+  type DiagnosticsConfig,
+  type Diagnostics,
+  type TensorDiagnostics,
+  type DiagnosedStep,
+} from './operators/diagnostics.js';
+export { tensorViews, type TensorView } from './model/tensors.js';
 export { clipByGlobalNorm, globalNorm } from './operators/clipByGlobalNorm.js';
 export {
   evaluateEvery,
+  evaluateStep,
   heldOutLoss,
   type EvaluateEveryConfig,
   type Evaluation,
@@ -95,6 +118,7 @@ export {
   initialSlot,
   type OptimizerState,
   type OptimizedStep,
+  type OptimizerControl,
   type Hyperparameter,
 } from './optimizers/optimizer.js';
 export {
@@ -114,6 +138,7 @@ export {
   stepDecay,
   exponentialDecay,
   cosineDecay,
+  linearWarmup,
   constantSchedule,
   createSchedule,
   parseSchedule,
@@ -142,6 +167,9 @@ export {
   type ResumeState,
   type ValidationConfig,
   type TrainedStep,
+  type TrainedModel,
+  type TrainingResult,
+  type TrainingEndReason,
   type LossRecord,
 } from './pipeline/train.js';
 
@@ -161,6 +189,7 @@ export {
   snapshotTraining,
   resumeConfig,
   resumeStateOf,
+  trainingCheckpoint,
   recordLoss,
   encodeTrainingState,
   decodeTrainingState,
@@ -194,4 +223,4 @@ export { lineChartSvg, type Series, type LineChartConfig } from './plot/lineChar
 export { lossChartSvg, type LossChartData, type LossChartConfig } from './plot/lossChart.js';
 
 // Errors
-export { ConfigError, CorpusError, CheckpointError, NonFiniteLossError } from './errors.js';
+export { ConfigError, CorpusError, CheckpointError, NonFiniteLossError, OutputError } from './errors.js';

@@ -1,9 +1,9 @@
 // Checkpoint formats 1 and 2: JSON text, readable by any language (the numpy yardstick reads format 1
 // as is). Format 2 adds `model` (the spec) and holds every model family's tensors by name; the classic
 // model keeps writing format 1 unless its training state needs 2 (B > 1 streams, dropout).
-import { vocabularyFromChars, type Vocabulary } from '../corpus/vocabulary.js';
+import { requireScalarValues, vocabularyFromChars, type Vocabulary } from '../corpus/vocabulary.js';
 import { CheckpointError, ConfigError, CorpusError } from '../errors.js';
-import { modelParams } from '../model/families.js';
+import { modelParams, paramTable } from '../model/families.js';
 import { isClassicSpec, resolveModelSpec, type ModelSpec, type ResolvedModelSpec } from '../model/spec.js';
 import type { ModelParams } from '../model/tensors.js';
 import { jsonText, numberJson, type JsonLike } from './json.js';
@@ -118,6 +118,7 @@ export function parseCheckpoint(
   let vocab: Vocabulary;
   try {
     vocab = vocabularyFromChars(raw.vocab as string[]);
+    requireScalarValues(vocab);
   } catch (e) {
     if (e instanceof CorpusError) throw new CheckpointError(e.message);
     throw e;
@@ -127,13 +128,17 @@ export function parseCheckpoint(
     throw new CheckpointError(`hiddenSize must be a positive integer, got ${JSON.stringify(H)}`);
   }
   const spec = raw.version === CHECKPOINT_VERSION ? resolveModelSpec({ type: 'rnn', hiddenSize: H }) : checkpointSpec(raw.model, H);
-  const params = modelParams(spec, vocab.size);
-  const names = params.tensors.map((t) => t.name);
+  const table = paramTable(spec, vocab.size);
+  const names = table.map((t) => t.name);
   if (!isObject(raw.params)) throw new CheckpointError(`params must be an object holding ${names.join(', ')}`);
   const extra = Object.keys(raw.params).find((k) => !names.includes(k));
   if (extra !== undefined) {
     throw new CheckpointError(`params.${extra} is not a tensor of the model (${describeModel(spec)} has ${names.join(', ')})`);
   }
+  // Check the declared sizes against the data before allocating for them: a file claiming hiddenSize 1e12
+  // must fail on its shapes, not on an allocation.
+  for (const t of table) checkOuterShape(t.name, raw.params[t.name], t.shape);
+  const params = modelParams(spec, vocab.size);
   for (const t of params.tensors) readTensor(t.name, raw.params[t.name], t.shape, t.data);
   if (raw.training === undefined) return { vocab, params, raw };
   return { vocab, params, raw, training: decodeTrainingState(raw.training, spec, vocab.size, params.data.length) };
@@ -157,6 +162,16 @@ function checkpointSpec(value: unknown, hiddenSize: number): ResolvedModelSpec {
 
 function describeModel(spec: ResolvedModelSpec): string {
   return `${spec.type} with ${spec.layers} layer${spec.layers === 1 ? '' : 's'} of ${spec.hiddenSize}`;
+}
+
+/** The outer length of a tensor (rows, or entries of a vector), checked before anything is allocated. */
+function checkOuterShape(name: string, value: unknown, shape: readonly number[]): void {
+  const want = shape.join('×');
+  if (value === undefined) throw new CheckpointError(`params.${name} is missing (expected ${want})`);
+  if (!Array.isArray(value) || value.length !== shape[0]) {
+    const what = shape.length === 1 ? 'vector has the wrong length' : `has ${Array.isArray(value) ? value.length : 'no'} rows`;
+    throw new CheckpointError(`params.${name} ${what} (expected ${want})`);
+  }
 }
 
 function readTensor(name: string, value: unknown, shape: readonly number[], out: Float64Array): void {

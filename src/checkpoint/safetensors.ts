@@ -6,7 +6,7 @@
 //             offsets count bytes from the start of the data section; tensors tile it with no hole
 //   the rest  the tensors' raw bytes, little-endian, row-major
 // so `np.frombuffer(data[begin:end], '<f8').reshape(shape)` reads a tensor in numpy.
-import { vocabularyFromChars, type Vocabulary } from '../corpus/vocabulary.js';
+import { requireScalarValues, vocabularyFromChars, type Vocabulary } from '../corpus/vocabulary.js';
 import { CheckpointError, CorpusError } from '../errors.js';
 import { ConfigError } from '../errors.js';
 import { familyOf, modelParams, torchTable } from '../model/families.js';
@@ -307,6 +307,7 @@ export function decodeModelSafetensors(
   let vocab: Vocabulary;
   try {
     vocab = vocabularyFromChars(chars as string[]);
+    requireScalarValues(vocab);
   } catch (e) {
     if (e instanceof CorpusError) throw new CheckpointError(e.message);
     throw e;

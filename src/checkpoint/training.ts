@@ -14,8 +14,9 @@ import type { RandomState } from '../model/rng.js';
 import { copyOptimizerState, type OptimizedStep, type OptimizerState } from '../optimizers/optimizer.js';
 import { resolveOptimizerSpec, type OptimizerSpec } from '../optimizers/registry.js';
 import { createSchedule } from '../optimizers/schedules.js';
-import type { ResumeState, TrainConfig } from '../pipeline/train.js';
+import { trainingOptimizerSpec, type ResumeState, type TrainConfig, type Training } from '../pipeline/train.js';
 import type { JsonLike } from './json.js';
+import { thinLossHistory } from '../util/lossHistory.js';
 
 /**
  * The settings a run was started with. The named ones are always present; a writer may record more
@@ -101,8 +102,7 @@ export interface SnapshotInfo {
   readonly lossHistory?: ReadonlyArray<readonly [number, number]>;
 }
 
-/** Longest loss history kept; beyond it every other point is dropped (a chart needs no more). */
-export const MAX_LOSS_HISTORY = 2000;
+export { MAX_LOSS_HISTORY, recordLoss } from '../util/lossHistory.js';
 
 /**
  * Captures a checkpoint from a fully processed step (after the optimizer and smoothLoss stages), during
@@ -172,19 +172,6 @@ function copyValidation(v: ValidationState): ValidationState {
 }
 
 /**
- * Appends `[iteration, smoothLoss]` to a loss history, dropping every other old point when it grows past
- * {@link MAX_LOSS_HISTORY}, so the history covers the whole run at bounded size.
- */
-export function recordLoss(history: Array<readonly [number, number]>, iteration: number, smoothLoss: number): void {
-  history.push([iteration, smoothLoss]);
-  if (history.length > MAX_LOSS_HISTORY) {
-    const kept = history.filter((_, i) => i % 2 === 0 || i === history.length - 1);
-    history.length = 0;
-    history.push(...kept);
-  }
-}
-
-/**
  * The pipeline state a checkpoint continues from, for `TrainConfig.resume`.
  *
  * @param training The checkpoint's training state.
@@ -235,8 +222,73 @@ export function resumeConfig(checkpoint: TrainingCheckpoint): TrainConfig {
     logEvery: h.logEvery,
     init: checkpoint.params,
     ...(t.optimizer ? { optimizer: { ...t.optimizer.spec } } : {}),
+    // Older checkpoints record no clipping: they trained with the classic ±5, the default.
+    ...(typeof h.clip === 'number' ? { clip: h.clip } : {}),
+    ...(typeof h.clipNorm === 'number' ? { clipNorm: h.clipNorm } : {}),
     resume: resumeStateOf(t),
   };
+}
+
+/**
+ * A resumable checkpoint of a {@link train} run, taken between steps or after `done`: the weights,
+ * optimizer memory, hidden state, data position, smooth loss, sampler, hyperparameters and the loss and
+ * validation history. `resumeConfig` turns it back into a config that continues the run exactly.
+ *
+ * ```ts
+ * import { createCorpus, resumeConfig, serializeTrainingCheckpoint, train, trainingCheckpoint } from 'min-char-rnn';
+ *
+ * const corpus = createCorpus('hello world. '.repeat(50));
+ * const run = train(corpus, { hiddenSize: 16, iterations: 100, sampleEvery: 0 });
+ * run.start();
+ * await run.done;
+ * const checkpoint = trainingCheckpoint(run);
+ * const json = serializeTrainingCheckpoint(checkpoint); // or writeTrainingCheckpointFile from 'min-char-rnn/node'
+ * const more = train(corpus, { ...resumeConfig(checkpoint), iterations: 200 }); // continues at iteration 100
+ * ```
+ *
+ * @param run A run that has completed at least one step.
+ * @param info Anything to record beside what the run knows (e.g. `corpus`, a fingerprint of the text, or
+ *   extra `hyperparameters`).
+ * @returns The checkpoint (copies: it stays valid as the run goes on). After rollbacks of the NaN guard
+ *   (`guard`) its learning rate is the lowered one, so a resumed run goes on with it.
+ */
+export function trainingCheckpoint(
+  run: Training,
+  info?: Partial<SnapshotInfo>,
+): TrainingCheckpoint & { readonly training: TrainingState } {
+  const step = run.lastStep();
+  if (!step) throw new ConfigError('run', 'not started', 'a run that has completed at least one step');
+  const c = run.config;
+  const spec = trainingOptimizerSpec(c);
+  const resolved = spec ? resolveOptimizerSpec(spec) : undefined;
+  // After a rollback of the NaN guard the run goes on at a lowered rate: the checkpoint records that one.
+  const scale = step.optimizerControl?.learningRateScale ?? 1;
+  const optimizer =
+    resolved && scale !== 1 && resolved.learningRate !== undefined ? { ...resolved, learningRate: resolved.learningRate * scale } : resolved;
+  const hyperparameters: TrainingHyperparameters = {
+    hiddenSize: c.hiddenSize,
+    seqLength: c.seqLength,
+    learningRate: optimizer?.learningRate ?? (c.learningRate ?? 0) * scale,
+    seed: c.seed,
+    iterations: Number.isFinite(c.iterations) ? c.iterations : null,
+    sampleEvery: c.sampleEvery,
+    sampleLength: c.sampleLength,
+    temperature: c.temperature,
+    logEvery: c.logEvery,
+    clip: c.clip ?? 0,
+    clipNorm: c.clipNorm,
+    ...info?.hyperparameters,
+  };
+  const history = run.validationHistory;
+  const best = history.reduce<Evaluation | undefined>((b, v) => (b === undefined || v.loss < b.loss ? v : b), undefined);
+  return snapshotTraining(step, {
+    vocab: run.corpus.vocab,
+    ...(optimizer ? { optimizer } : {}),
+    ...(c.validation ? { validation: { trainLength: run.corpus.ids.length, history, ...(best ? { best } : {}) } } : {}),
+    lossHistory: run.lossHistory,
+    ...info,
+    hyperparameters,
+  });
 }
 
 /** The training state as a JSON-able value (numbers checked and written exactly by `jsonText`). */
@@ -312,6 +364,12 @@ export function decodeTrainingState(
     }
     const s = object(o.state, 'training.optimizer.state');
     if (typeof s.name !== 'string') throw new CheckpointError('training.optimizer.state.name must be a string');
+    // Caught here, not when training starts, so the message can name the file (the caller adds it).
+    if (s.name !== resolved.name) {
+      throw new CheckpointError(
+        `training.optimizer.state is the state of ${JSON.stringify(s.name)} but the spec names ${JSON.stringify(resolved.name)}`,
+      );
+    }
     const slotsRaw = object(s.slots, 'training.optimizer.state.slots');
     const slots: Record<string, Float64Array> = {};
     for (const [k, v] of Object.entries(slotsRaw)) slots[k] = numbers(v, `training.optimizer.state.slots.${k}`, P);
@@ -349,6 +407,8 @@ export function decodeTrainingState(
     if (!Array.isArray(p) || p.length !== 2) throw new CheckpointError(`${name} must be [iteration, smoothLoss]`);
     return [integer(p[0], name), finite(p[1], name)];
   });
+  // A file may hold more points than a run keeps (edited, or from another program): thin it as a run would.
+  thinLossHistory(lossHistory);
   return {
     iteration: integer(t.iteration, 'training.iteration'),
     position: integer(t.position, 'training.position'),

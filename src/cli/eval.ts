@@ -1,12 +1,10 @@
 // `min-char-rnn eval`: the loss of a model on a whole text, the same measure validation reports.
 import { loadCheckpointFile } from '../checkpoint/file.js';
-import { createCorpus } from '../corpus/corpus.js';
-import { CorpusError } from '../errors.js';
 import { createNetwork } from '../model/networks.js';
 import { heldOutLoss } from '../operators/evaluateEvery.js';
 import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args.js';
-import { readCorpusFile } from './corpusFile.js';
-import { formatInteger } from './report.js';
+import { loadCorpusFile } from './corpusFile.js';
+import { formatInteger, processIO, type CommandIO } from './report.js';
 
 export const EVAL_FLAGS: readonly FlagSpec[] = [
   { name: 'checkpoint', kind: 'string', value: 'FILE', help: 'the model: a checkpoint (.json) or a .safetensors file (required)' },
@@ -31,10 +29,10 @@ export const EVAL_HELP = formatHelp(
 const CHUNK = 256;
 
 /** Runs `min-char-rnn eval`; resolves with the exit code. */
-export function evalCommand(argv: readonly string[]): Promise<number> {
+export function evalCommand(argv: readonly string[], io: CommandIO = processIO()): Promise<number> {
   const f = parseFlags(argv, EVAL_FLAGS, 'eval');
   if (f.get('help')) {
-    process.stdout.write(EVAL_HELP);
+    io.stdout.write(EVAL_HELP);
     return Promise.resolve(0);
   }
   const path = f.get('checkpoint') as string | undefined;
@@ -42,14 +40,7 @@ export function evalCommand(argv: readonly string[]): Promise<number> {
   if (!path) throw new UsageError('--checkpoint FILE is required (see min-char-rnn eval --help)');
   if (!corpusPath) throw new UsageError('--corpus FILE is required (see min-char-rnn eval --help)');
   const model = loadCheckpointFile(path);
-  const text = readCorpusFile(corpusPath);
-  let ids: Int32Array;
-  try {
-    ids = createCorpus(text, model.vocab).ids;
-  } catch (e) {
-    if (e instanceof CorpusError) throw new UsageError(`corpus ${corpusPath}: ${e.message} of checkpoint ${path}`);
-    throw e;
-  }
+  const { ids } = loadCorpusFile(corpusPath, model.vocab, path).corpus;
   if (ids.length < 2) throw new UsageError(`corpus ${corpusPath} has ${ids.length} character; eval needs at least 2`);
   const net = createNetwork(model.params.spec, model.vocab.size, { maxSeqLength: CHUNK });
   net.params.data.set(model.params.data);
@@ -57,9 +48,9 @@ export function evalCommand(argv: readonly string[]): Promise<number> {
   const characters = ids.length - 1;
   const bitsPerChar = loss / Math.LN2;
   if (f.get('json') === true) {
-    process.stdout.write(`${JSON.stringify({ type: 'eval', characters, loss, bitsPerChar })}\n`);
+    io.stdout.write(`${JSON.stringify({ type: 'eval', characters, loss, bitsPerChar })}\n`);
   } else {
-    process.stdout.write(`${formatInteger(characters)} characters: loss ${loss.toFixed(6)} nats/char (${bitsPerChar.toFixed(4)} bits/char)\n`);
+    io.stdout.write(`${formatInteger(characters)} characters: loss ${loss.toFixed(6)} nats/char (${bitsPerChar.toFixed(4)} bits/char)\n`);
   }
   return Promise.resolve(0);
 }

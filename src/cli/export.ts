@@ -4,10 +4,10 @@ import { checkWritable, fsReason, loadCheckpointFile, writeFileAtomic } from '..
 import { serializeTrainingCheckpoint } from '../checkpoint/format.js';
 import { encodeModelSafetensors, isSafetensors } from '../checkpoint/safetensors.js';
 import { decodeCheckpoint } from '../checkpoint/decode.js';
-import { CheckpointError } from '../errors.js';
+import { CheckpointError, OutputError } from '../errors.js';
 import { isClassicSpec } from '../model/spec.js';
 import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args.js';
-import { formatInteger } from './report.js';
+import { formatInteger, processIO, type CommandIO } from './report.js';
 
 export const EXPORT_FLAGS: readonly FlagSpec[] = [
   { name: 'checkpoint', kind: 'string', value: 'FILE', help: 'the model to export: a checkpoint (.json) or a .safetensors file (required)' },
@@ -16,7 +16,7 @@ export const EXPORT_FLAGS: readonly FlagSpec[] = [
   { name: 'names', kind: 'string', value: 'N', help: 'safetensors tensor names: native (the classic Wxh, ... for the classic RNN) or torch (PyTorch\'s rnn.weight_ih_l0, ...)', default: 'native' },
   { name: 'dtype', kind: 'string', value: 'T', help: 'safetensors number type: f64 or f32 (rounded to nearest)', default: 'f64' },
   { name: 'json', kind: 'boolean', help: 'report as a JSON line' },
-  { name: 'help', kind: 'boolean', help: 'show this help' },
+  { name: 'help', kind: 'boolean', help: 'show this help (also -h)' },
 ];
 
 export const EXPORT_HELP = formatHelp(
@@ -34,10 +34,10 @@ export const EXPORT_HELP = formatHelp(
 );
 
 /** Runs `min-char-rnn export`; resolves with the exit code. */
-export function exportCommand(argv: readonly string[]): Promise<number> {
+export function exportCommand(argv: readonly string[], io: CommandIO = processIO()): Promise<number> {
   const f = parseFlags(argv, EXPORT_FLAGS, 'export');
   if (f.get('help')) {
-    process.stdout.write(EXPORT_HELP);
+    io.stdout.write(EXPORT_HELP);
     return Promise.resolve(0);
   }
   const from = f.get('checkpoint') as string | undefined;
@@ -72,14 +72,14 @@ export function exportCommand(argv: readonly string[]): Promise<number> {
   try {
     writeFileAtomic(out, bytes);
   } catch (e) {
-    throw new CheckpointError(`cannot write ${out}: ${fsReason(e)}`);
+    throw new OutputError(`cannot write ${out}: ${fsReason(e)}; an existing file there is unchanged`);
   }
   const parameters = model.params.data.length;
   const tensors = model.params.tensors.length + (format === 'safetensors' && names === 'torch' && isClassicSpec(model.params.spec) ? 1 : 0);
   if (f.get('json') === true) {
-    process.stdout.write(`${JSON.stringify({ type: 'export', path: out, format, bytes: bytes.length, tensors, parameters })}\n`);
+    io.stdout.write(`${JSON.stringify({ type: 'export', path: out, format, bytes: bytes.length, tensors, parameters })}\n`);
   } else {
-    process.stdout.write(
+    io.stdout.write(
       `wrote ${out} (${format}: ${tensors} tensors, ${formatInteger(parameters)} parameters, ${formatInteger(bytes.length)} bytes)\n`,
     );
   }

@@ -2,8 +2,11 @@ import type { Subscription } from 'rxjs';
 import { loadCheckpointFile } from '../checkpoint/file.js';
 import { CorpusError } from '../errors.js';
 import { defaultPrime, generate } from '../model/generate.js';
+import { defaultKernel } from '../model/kernels.js';
 import { now } from '../util/macrotask.js';
 import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args.js';
+import { checkMemory } from './memoryCheck.js';
+import { processIO, type CommandIO } from './report.js';
 
 export const SAMPLE_FLAGS: readonly FlagSpec[] = [
   { name: 'checkpoint', kind: 'string', value: 'FILE', help: 'the model: a checkpoint (.json) or a .safetensors export (required)' },
@@ -14,7 +17,7 @@ export const SAMPLE_FLAGS: readonly FlagSpec[] = [
   { name: 'argmax', kind: 'boolean', help: 'always take the most likely character (no randomness)' },
   { name: 'top-k', kind: 'positive-integer', value: 'K', help: 'draw only among the K most likely characters', default: 'all' },
   { name: 'json', kind: 'boolean', help: 'print JSON lines instead of plain text' },
-  { name: 'help', kind: 'boolean', help: 'show this help' },
+  { name: 'help', kind: 'boolean', help: 'show this help (also -h)' },
 ];
 
 export const SAMPLE_HELP = formatHelp(
@@ -32,10 +35,10 @@ export const SAMPLE_HELP = formatHelp(
 const FLUSH_MS = 20;
 
 /** Runs `min-char-rnn sample`; resolves with the exit code. */
-export function sampleCommand(argv: readonly string[]): Promise<number> {
+export function sampleCommand(argv: readonly string[], io: CommandIO = processIO()): Promise<number> {
   const f = parseFlags(argv, SAMPLE_FLAGS, 'sample');
   if (f.get('help')) {
-    process.stdout.write(SAMPLE_HELP);
+    io.stdout.write(SAMPLE_HELP);
     return Promise.resolve(0);
   }
   const path = f.get('checkpoint') as string | undefined;
@@ -47,19 +50,34 @@ export function sampleCommand(argv: readonly string[]): Promise<number> {
   const temperature = (f.get('temperature') as number | undefined) ?? 1;
   const seed = (f.get('seed') as string | undefined) ?? '1';
   const json = f.get('json') === true;
+  if (greedy && f.has('temperature')) {
+    io.stderr.write('min-char-rnn: --temperature has no effect with --argmax (the most likely character is the same at any temperature)\n');
+  }
 
   const model = loadCheckpointFile(path);
   const prime = (f.get('prime') as string | undefined) ?? defaultPrime(model.vocab);
   if (prime === '') throw new UsageError('--prime must not be empty');
+  // A model larger than WebAssembly memory samples with the js kernel (one line says so), as train does.
+  const fit = checkMemory({
+    hiddenSize: model.params.hiddenSize,
+    vocabSize: model.vocab.size,
+    seqLength: 1,
+    optimizerSlots: 0,
+    validation: false,
+    checkpoints: false,
+    kernel: defaultKernel(),
+    auto: true,
+  });
+  if (fit.notice) io.stderr.write(`min-char-rnn: ${fit.notice}\n`);
   let text$;
   try {
-    text$ = generate(model, { prime, length, temperature, seed, argmax: greedy, ...(topK !== undefined ? { topK } : {}) });
+    text$ = generate(model, { prime, length, temperature, seed, argmax: greedy, kernel: fit.kernel, ...(topK !== undefined ? { topK } : {}) });
   } catch (e) {
     if (e instanceof CorpusError) throw new UsageError(`--prime: ${e.message} of checkpoint ${path}`);
     throw e;
   }
 
-  const stdout = process.stdout;
+  const stdout = io.stdout;
   const write = (s: string): void => {
     stdout.write(s);
   };
@@ -110,7 +128,7 @@ export function sampleCommand(argv: readonly string[]): Promise<number> {
       end(130);
     };
     // A closed pipe (`| head`) is not an error worth a message: stop generating.
-    stdout.on('error', (e: NodeJS.ErrnoException) => {
+    stdout.on?.('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EPIPE') end(0);
     });
     process.on('SIGINT', onSignal);
@@ -123,7 +141,7 @@ export function sampleCommand(argv: readonly string[]): Promise<number> {
       },
       error: (e: Error) => {
         flush();
-        process.stderr.write(`min-char-rnn: ${e.message}\n`);
+        io.stderr.write(`min-char-rnn: ${e.message}\n`);
         end(1);
       },
       complete: () => {

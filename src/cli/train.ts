@@ -1,23 +1,27 @@
 import type { Subscription } from 'rxjs';
 import { writeFileAtomic, writeTrainingCheckpointFile, fsReason } from '../checkpoint/file.js';
+import { lockCheckpoint, type CheckpointLock } from '../checkpoint/lock.js';
 import { recordLoss, snapshotTraining, type TrainingCheckpoint } from '../checkpoint/training.js';
 import { ConfigError } from '../errors.js';
 import { modelParameterCount } from '../model/families.js';
 import { networkKernelName } from '../model/networks.js';
-import { describeSpec, MODEL_TYPES } from '../model/spec.js';
+import { MODEL_TYPES } from '../model/spec.js';
 import { OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES } from '../optimizers/registry.js';
+import type { Diagnostics } from '../operators/diagnostics.js';
 import type { Evaluation } from '../operators/evaluateEvery.js';
+import type { NonFiniteRecord } from '../operators/guardNonFinite.js';
 import { train, type TrainConfig, type TrainedStep } from '../pipeline/train.js';
 import { lossChartSvg } from '../plot/lossChart.js';
 import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args.js';
 import { DEFAULT_CORPUS } from './corpusFile.js';
 import { cliKernel, defaultThreads } from './kernelChoice.js';
-import { formatInteger, formatStatus, Meter, startRecord, stdoutOutput, type Output } from './report.js';
+import { formatStatus, Meter, processIO, startRecord, stdoutOutput, type CommandIO, type Output } from './report.js';
+import { trainHeader, trainSummary } from './trainReport.js';
 import { optimizerFromFlags } from './optimizerFlags.js';
 import { planTraining, type TrainOptions, type TrainPlan } from './trainPlan.js';
 
 export const TRAIN_FLAGS: readonly FlagSpec[] = [
-  { name: 'corpus', kind: 'string', value: 'FILE', help: 'UTF-8 text to train on', default: 'data/default-corpus.txt' },
+  { name: 'corpus', kind: 'string', value: 'FILE', help: 'UTF-8 text to train on (a regular file, or - for standard input)', default: 'data/default-corpus.txt' },
   { name: 'model', kind: 'string', value: 'TYPE', help: `${MODEL_TYPES.join('|')}: vanilla RNN, LSTM or GRU (lstm and gru change the defaults marked *)`, default: 'rnn' },
   { name: 'layers', kind: 'positive-integer', value: 'N', help: 'recurrent layers stacked', default: '1; *2' },
   { name: 'hidden-size', kind: 'positive-integer', value: 'N', help: 'size of the hidden state of every layer', default: '100; *256' },
@@ -42,8 +46,8 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
     name: 'lr-schedule',
     kind: 'string',
     value: 'SPEC',
-    help: 'learning-rate multiplier by iteration: step:every=N[,factor=F] | exp:gamma=G | cosine:total=N[,warmup=N][,min=F] | constant',
-    default: 'constant',
+    help: 'learning-rate multiplier by iteration: step:every=N[,factor=F] | exp:gamma=G | cosine:total=N[,warmup=N][,min=F] | warmup:steps=N | constant',
+    default: 'constant; warmup:steps=1000 with --init',
   },
   { name: 'clip', kind: 'number', value: 'X', help: 'clip each gradient element to [-X, X]; 0 = off', default: '5; *0' },
   { name: 'clip-norm', kind: 'positive-number', value: 'X', help: 'then scale gradients down to global norm X when above it', default: 'off; *5' },
@@ -53,14 +57,14 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
   { name: 'sample-length', kind: 'positive-integer', value: 'N', help: 'characters per sample', default: '200' },
   { name: 'temperature', kind: 'positive-number', value: 'X', help: 'sampling temperature', default: '1' },
   { name: 'log-every', kind: 'positive-integer', value: 'N', help: 'report the loss every N iterations', default: '100' },
-  { name: 'init', kind: 'string', value: 'FILE', help: 'start from the weights (and vocabulary) of a checkpoint or .safetensors file' },
+  { name: 'init', kind: 'string', value: 'FILE', help: 'start from the weights (and vocabulary) of a checkpoint or .safetensors file, measured first; the learning rate warms up' },
   { name: 'checkpoint', kind: 'string', value: 'FILE', help: 'save the training state to FILE (atomically) every --checkpoint-every iterations, at the end and on Ctrl-C' },
   { name: 'checkpoint-every', kind: 'positive-integer', value: 'N', help: 'how often to save the checkpoint and the chart', default: '1000' },
   { name: 'resume', kind: 'string', value: 'FILE', help: 'continue the run saved in checkpoint FILE exactly (--iterations is the total to reach; checkpoints go to FILE unless --checkpoint says otherwise)' },
-  { name: 'val-fraction', kind: 'number', value: 'F', help: 'hold out the last F of the corpus for validation, 0 = none', default: '0.05 when 5% is at least 10 windows, else 0' },
-  { name: 'eval-every', kind: 'count', value: 'N', help: 'measure the validation loss every N iterations, 0 = never', default: '1000, more for large held-out parts' },
-  { name: 'keep-best', kind: 'string', value: 'FILE', help: 'also keep the checkpoint with the lowest validation loss in FILE' },
-  { name: 'plot', kind: 'string', value: 'FILE', help: 'write an SVG chart of the training and validation loss at every checkpoint and at the end' },
+  { name: 'val-fraction', kind: 'number', value: 'F', help: 'hold out the last F of the corpus for validation, 0 = none', default: '0.05 when 5% is at least 10 windows, else 0; at most 500,000 characters' },
+  { name: 'eval-every', kind: 'count', value: 'N', help: 'measure the validation loss every N iterations and at the end, 0 = never', default: '1000, more for large held-out parts' },
+  { name: 'keep-best', kind: 'string', value: 'FILE', help: 'also keep the checkpoint with the lowest validation loss in FILE (remembered by --resume)' },
+  { name: 'plot', kind: 'string', value: 'FILE', help: 'write an SVG chart of the training and validation loss at every checkpoint and at the end (remembered by --resume)' },
   {
     name: 'kernel',
     kind: 'string',
@@ -75,8 +79,10 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
     help: 'threads for the lstm/gru matrix products (wasm kernel); the numbers are the same for any N',
     default: 'the available parallelism',
   },
+  { name: 'on-nan', kind: 'string', value: 'WHAT', help: 'on a NaN or infinite loss: abort (exit 1), or rollback to the last good state with half the learning rate (after 5 rollbacks in a row it aborts)', default: 'abort' },
+  { name: 'diag-every', kind: 'count', value: 'N', help: 'every N iterations report the gradient norm, the fraction clipped and each tensor\'s update-to-weight ratio, 0 = never', default: '0' },
   { name: 'json', kind: 'boolean', help: 'print JSON lines instead of text' },
-  { name: 'help', kind: 'boolean', help: 'show this help' },
+  { name: 'help', kind: 'boolean', help: 'show this help (also -h)' },
 ];
 
 export const TRAIN_HELP = formatHelp(
@@ -141,6 +147,12 @@ export function parseTrainOptions(argv: readonly string[]): TrainOptions | 'help
   }
   const dropout = num('dropout');
   if (dropout !== undefined && !(dropout >= 0 && dropout < 1)) throw new UsageError(`--dropout must be a number in [0, 1), got ${dropout}`);
+  const onNan = f.get('on-nan') as string | undefined;
+  if (onNan !== undefined && onNan !== 'abort' && onNan !== 'rollback') {
+    throw new UsageError(`--on-nan must be abort or rollback, got ${JSON.stringify(onNan)}`);
+  }
+  const diagEvery = num('diag-every');
+  if (diagEvery) config.diagnostics = { every: diagEvery };
   const valFraction = num('val-fraction');
   if (valFraction !== undefined && !(valFraction >= 0 && valFraction < 1)) {
     throw new UsageError(`--val-fraction must be a number in [0, 1), got ${valFraction}`);
@@ -157,6 +169,7 @@ export function parseTrainOptions(argv: readonly string[]): TrainOptions | 'help
     evalEvery: num('eval-every'),
     keepBest: str('keep-best'),
     plot: str('plot'),
+    onNan,
   };
   for (const k of Object.keys(extra)) if (extra[k] === undefined) delete extra[k];
   return {
@@ -172,28 +185,92 @@ export function parseTrainOptions(argv: readonly string[]): TrainOptions | 'help
 }
 
 /** Runs `min-char-rnn train`; resolves with the exit code. */
-export function trainCommand(argv: readonly string[]): Promise<number> {
+export function trainCommand(argv: readonly string[], io: CommandIO = processIO()): Promise<number> {
   const opts = parseTrainOptions(argv);
   if (opts === 'help') {
-    process.stdout.write(TRAIN_HELP);
+    io.stdout.write(TRAIN_HELP);
     return Promise.resolve(0);
   }
   const plan = planTraining(opts);
-  const out = stdoutOutput();
+  const nothingToDo = plan.target !== undefined && plan.startIteration >= plan.target;
+  // One writer per checkpoint file: taken before anything is printed or written, released at the end.
+  const locks = nothingToDo ? [] : lockOutputs(plan);
+  // JSON mode writes JSON lines only, on a terminal too: no status line.
+  const out = stdoutOutput(io.stdout, io.stderr, { live: !opts.json });
   for (const n of plan.notices) out.notice(n);
-  if (plan.target !== undefined && plan.startIteration >= plan.target) {
-    out.notice(`the checkpoint is already at iteration ${plan.startIteration}; nothing to do (raise --iterations to train further)`);
+  if (nothingToDo) {
+    out.notice(
+      plan.resumedFrom !== undefined
+        ? `the checkpoint is already at iteration ${plan.startIteration}; nothing to do (raise --iterations to train further)`
+        : `--iterations ${plan.target}: nothing to train (give a positive number of iterations)`,
+    );
     if (opts.json) out.line(JSON.stringify({ type: 'end', reason: 'completed', iterations: plan.startIteration, seconds: 0, charsPerSecond: 0 }));
     return Promise.resolve(0);
   }
-  return runTraining(plan, opts.json, out, (opts.flags.get('threads') as number | undefined) ?? defaultThreads());
+  const threads = (opts.flags.get('threads') as number | undefined) ?? defaultThreads();
+  return runTraining(plan, opts.json, out, threads).finally(() => {
+    for (const lock of locks) lock.release();
+  });
+}
+
+/** Locks the checkpoint files the run will write (see checkpoint/lock.ts); all or none. */
+function lockOutputs(plan: TrainPlan): CheckpointLock[] {
+  const locks: CheckpointLock[] = [];
+  try {
+    if (plan.checkpointPath !== undefined) locks.push(lockCheckpoint(plan.checkpointPath, 'checkpoint'));
+    if (plan.keepBestPath !== undefined) locks.push(lockCheckpoint(plan.keepBestPath, 'keep-best checkpoint'));
+  } catch (e) {
+    for (const lock of locks) lock.release();
+    throw e;
+  }
+  return locks;
+}
+
+/** A `diag` record (JSON), or one line of numbers (text). */
+function reportDiagnostics(d: Diagnostics, json: boolean, out: Output): void {
+  if (json) {
+    const tensors: Record<string, { gradNorm: number; weightNorm: number; updateRatio: number | null }> = {};
+    for (const t of d.tensors) tensors[t.name] = { gradNorm: t.gradNorm, weightNorm: t.weightNorm, updateRatio: t.updateRatio };
+    out.line(JSON.stringify({ type: 'diag', iter: d.iteration, gradNorm: d.gradNorm, clippedFraction: d.clippedFraction, tensors }));
+    return;
+  }
+  const ratios = d.tensors.map((t) => `${t.name} ${t.updateRatio === null ? '-' : t.updateRatio.toExponential(2)}`).join(', ');
+  out.line(`iter ${d.iteration}, grad norm: ${d.gradNorm.toFixed(4)}, clipped: ${(100 * d.clippedFraction).toFixed(2)}%, update/weight: ${ratios}`);
+}
+
+/** A `nan` record (JSON), or a warning on stderr (text). */
+function reportNonFinite(r: NonFiniteRecord, learningRate: number, json: boolean, out: Output): void {
+  if (json) {
+    out.line(
+      JSON.stringify({
+        type: 'nan',
+        iter: r.iteration,
+        what: r.what,
+        loss: Number.isFinite(r.loss) ? r.loss : String(r.loss),
+        restoredFrom: r.restoredFrom,
+        learningRate,
+        retry: r.retry,
+        maxRetries: r.maxRetries,
+      }),
+    );
+  } else {
+    const found = r.what === 'loss' ? `loss is ${r.loss}` : 'the parameters are not finite';
+    out.notice(
+      `warning: iter ${r.iteration}: ${found}; rolled back to the state after iteration ${r.restoredFrom}, ` +
+        `learning rate now ${learningRate} (rollback ${r.retry} of at most ${r.maxRetries} in a row)`,
+    );
+  }
 }
 
 /** Trains according to `plan`, printing progress to `out`; resolves with the exit code. */
 function runTraining(plan: TrainPlan, json: boolean, out: Output, threads: number): Promise<number> {
-  const run = train(plan.train, plan.config);
+  let stopRequested = false;
+  // The step a stop lands on is the run's last: evaluate it too, so the run ends measured (the
+  // pipeline already evaluates the last iteration of --iterations).
+  const validation = plan.config.validation && { ...plan.config.validation, alsoAt: () => stopRequested || out.closed };
+  const run = train(plan.train, validation ? { ...plan.config, validation } : plan.config);
   const meter = new Meter();
-  const { seqLength, logEvery, target, checkpointPath, keepBestPath, plotPath, checkpointEvery } = plan;
+  const { seqLength, logEvery, target, checkpointPath, keepBestPath, plotPath, checkpointEvery, evalEvery } = plan;
   const hiddenSize = plan.hyperparameters.hiddenSize;
   const V = plan.vocab.size;
   const spec = plan.model;
@@ -204,19 +281,23 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output, threads: numbe
   const lossHistory = plan.lossHistory;
   const valHistory = plan.valHistory;
   let best: Evaluation | undefined = plan.best;
+  let bestSaved: Evaluation | undefined; // the evaluation whose model this run wrote to --keep-best
   let lastVal: Evaluation | undefined = valHistory[valHistory.length - 1];
   let last: { iteration: number; smoothLoss: number } | undefined;
+  let finalPoint: readonly [number, number] | undefined; // the last iteration's loss, when not a logged one
   let lastStatus = 0; // first draw after 0.1 s, once the speed means something
-  let stopRequested = false;
   let finished = false;
   let savedAt: number | undefined; // iteration count of the last checkpoint written by this run
+  let plotWritten = false;
   let finalSaveFailed = false;
 
+  const baseLearningRate = plan.optimizerSpec.learningRate ?? plan.hyperparameters.learningRate;
+  let learningRate = baseLearningRate;
   const snapshot = (s: TrainedStep): TrainingCheckpoint =>
     snapshotTraining(s, {
       vocab: plan.vocab,
-      hyperparameters: plan.hyperparameters,
-      optimizer: plan.optimizerSpec,
+      hyperparameters: learningRate === baseLearningRate ? plan.hyperparameters : { ...plan.hyperparameters, learningRate },
+      optimizer: learningRate === baseLearningRate ? plan.optimizerSpec : { ...plan.optimizerSpec, learningRate },
       corpus: plan.fingerprint,
       ...(plan.validation
         ? { validation: { trainLength: plan.train.ids.length, history: valHistory, ...(best ? { best } : {}) } }
@@ -226,8 +307,10 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output, threads: numbe
 
   const writePlot = (): void => {
     if (plotPath === undefined) return;
+    const points = finalPoint ? [...lossHistory, finalPoint] : lossHistory;
     try {
-      writeFileAtomic(plotPath, lossChartSvg({ seqLength, train: lossHistory, validation: valHistory }));
+      writeFileAtomic(plotPath, lossChartSvg({ seqLength, train: points, validation: valHistory }));
+      plotWritten = true;
     } catch (e) {
       out.notice(`warning: cannot write plot ${plotPath}: ${fsReason(e)}`);
     }
@@ -255,14 +338,30 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output, threads: numbe
     if (out.closed) stopRequested = true; // nobody reads on: stop as on Ctrl-C, saving the checkpoint
     last = { iteration: s.iteration, smoothLoss: s.smoothLoss };
     meter.add(s.inputs.length);
+    if (s.diagnostics) reportDiagnostics(s.diagnostics, json, out);
+    if (s.nonFinite) {
+      // Later checkpoints record the lowered rate, so a resumed run goes on with it.
+      learningRate = baseLearningRate * s.nonFinite.learningRateScale;
+      reportNonFinite(s.nonFinite, learningRate, json, out);
+    }
+    const n = s.iteration + 1; // iterations completed
+    const final = stopRequested || n === target;
     if (s.sample) {
       if (json) out.line(JSON.stringify({ type: 'sample', iter: s.iteration, text: s.sample.text }));
       else out.line(`----\n ${s.sample.text} \n----`);
     }
-    if (s.iteration % logEvery === 0) {
-      recordLoss(lossHistory, s.iteration, s.smoothLoss);
-      if (json) out.line(JSON.stringify({ type: 'loss', iter: s.iteration, loss: s.loss, smoothLoss: s.smoothLoss }));
-      else out.line(`iter ${s.iteration}, loss: ${s.smoothLoss.toFixed(6)}`);
+    const logged = s.iteration % logEvery === 0;
+    // A step the NaN guard undid has no loss to report (its smooth loss is the previous one).
+    if ((logged || final) && !s.nonFinite) {
+      // The last iteration is logged too, marked `final` in JSON when it is not a regular one (a
+      // resumed run's lines then match an uninterrupted run's, final lines aside).
+      if (logged) recordLoss(lossHistory, s.iteration, s.smoothLoss);
+      else finalPoint = [s.iteration, s.smoothLoss];
+      if (json) {
+        out.line(JSON.stringify({ type: 'loss', iter: s.iteration, loss: s.loss, smoothLoss: s.smoothLoss, ...(logged ? {} : { final: true }) }));
+      } else {
+        out.line(`iter ${s.iteration}, loss: ${s.smoothLoss.toFixed(6)}`);
+      }
     }
     let ckpt: TrainingCheckpoint | undefined;
     if (s.validation) {
@@ -276,20 +375,20 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output, threads: numbe
         ckpt = snapshot(s);
         try {
           writeTrainingCheckpointFile(keepBestPath, ckpt);
+          bestSaved = v;
           bestNote = ` (best so far: saved to ${keepBestPath})`;
         } catch (e) {
           out.notice(`warning: ${e instanceof Error ? e.message : String(e)}; the previous best is unchanged`);
         }
       }
+      const regular = evalEvery > 0 && v.iteration % evalEvery === 0;
       if (json) {
-        out.line(JSON.stringify({ type: 'val', iter: v.iteration, loss: v.loss, bitsPerChar: v.bitsPerChar }));
+        out.line(JSON.stringify({ type: 'val', iter: v.iteration, loss: v.loss, bitsPerChar: v.bitsPerChar, ...(regular ? {} : { final: true }) }));
         if (bestNote) out.line(JSON.stringify({ type: 'best', iter: v.iteration, loss: v.loss, path: keepBestPath }));
       } else {
         out.line(`iter ${v.iteration}, val loss: ${v.loss.toFixed(6)} (${v.bitsPerChar.toFixed(4)} bits/char)${bestNote}`);
       }
     }
-    const n = s.iteration + 1; // iterations completed
-    const final = stopRequested || n === target;
     if (final || n % checkpointEvery === 0) {
       if (checkpointPath !== undefined) saveCheckpoint(ckpt ?? snapshot(s), final);
       writePlot();
@@ -300,16 +399,20 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output, threads: numbe
     if (s.validation !== undefined || t - lastStatus >= 0.1) {
       lastStatus = t;
       out.status(
-        formatStatus({
-          iteration: s.iteration,
-          target,
-          smoothLoss: s.smoothLoss,
-          seqLength,
-          valLoss: lastVal?.loss,
-          charsPerSecond: meter.charsPerSecond,
-          elapsedSeconds: t,
-          iterationsDone: n - plan.startIteration,
-        }),
+        formatStatus(
+          {
+            iteration: s.iteration,
+            target,
+            smoothLoss: s.smoothLoss,
+            seqLength,
+            valLoss: lastVal?.loss,
+            charsPerSecond: meter.charsPerSecond,
+            elapsedSeconds: t,
+            measuredSeconds: meter.measuredSeconds,
+            iterationsDone: n - plan.startIteration,
+          },
+          out.width,
+        ),
       );
     }
   };
@@ -324,7 +427,25 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output, threads: numbe
       subscription?.unsubscribe();
       if (reason === 'error') writePlot(); // otherwise the last step wrote it
       out.clearStatus();
-      if (error) process.stderr.write(`min-char-rnn: ${error.message}\n`);
+      if (error) out.notice(error.message);
+      if (!json && reason !== 'error') {
+        for (const line of trainSummary({
+          completed: reason === 'completed',
+          startIteration: plan.startIteration,
+          iterations: last ? last.iteration + 1 : plan.startIteration,
+          seconds: meter.seconds,
+          charsPerSecond: meter.overallCharsPerSecond,
+          final: lastVal !== undefined && last !== undefined && lastVal.iteration === last.iteration ? lastVal : undefined,
+          best,
+          files: [
+            ...(checkpointPath !== undefined && savedAt !== undefined ? [`${checkpointPath} (checkpoint at iteration ${savedAt})`] : []),
+            ...(keepBestPath !== undefined && bestSaved !== undefined ? [`${keepBestPath} (best model, iteration ${bestSaved.iteration})`] : []),
+            ...(plotPath !== undefined && plotWritten ? [`${plotPath} (chart)`] : []),
+          ],
+        })) {
+          out.line(line);
+        }
+      }
       if (checkpointPath !== undefined && savedAt !== undefined && reason !== 'error' && !finalSaveFailed) {
         const how = reason === 'interrupted' ? `interrupted at iteration ${savedAt}; ` : '';
         out.notice(`${how}checkpoint saved to ${checkpointPath} (continue with: min-char-rnn train --resume ${checkpointPath})`);
@@ -337,7 +458,10 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output, threads: numbe
             iterations: last ? last.iteration + 1 : plan.startIteration,
             ...(last ? { smoothLoss: last.smoothLoss } : {}),
             ...(lastVal ? { valLoss: lastVal.loss } : {}),
+            ...(best ? { bestValLoss: best.loss, bestIteration: best.iteration } : {}),
             ...(savedAt !== undefined ? { checkpoint: checkpointPath } : {}),
+            ...(bestSaved !== undefined ? { best: keepBestPath } : {}),
+            ...(plotWritten ? { plot: plotPath } : {}),
             seconds: meter.seconds,
             charsPerSecond: meter.charsPerSecond,
           }),
@@ -358,11 +482,6 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output, threads: numbe
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    if (!json) {
-      const streams = plan.batchSize === 1 ? '' : `, ${plan.batchSize} streams`;
-      const threads = threadsUsed > 1 ? `, ${threadsUsed} threads` : '';
-      out.notice(`model: ${describeSpec(spec)} (${formatInteger(parameters)} parameters)${streams}${threads}`);
-    }
     // Announced only now that the handlers are in place: a client may signal as soon as it reads this.
     if (json) {
       out.line(
@@ -388,10 +507,21 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output, threads: numbe
           valFraction: plan.valFraction,
           evalEvery: plan.evalEvery,
           ...(checkpointPath !== undefined ? { checkpoint: checkpointPath, checkpointEvery } : {}),
+          ...(keepBestPath !== undefined ? { keepBest: keepBestPath } : {}),
+          ...(plotPath !== undefined ? { plot: plotPath } : {}),
           ...(plan.resumedFrom !== undefined ? { resumedFrom: plan.resumedFrom, startIteration: plan.startIteration } : {}),
           ...(plan.fineTune ? { fineTune: true } : {}),
+          ...(plan.initial
+            ? {
+                init: plan.initial.path,
+                initialLoss: plan.initial.loss,
+                ...(plan.initial.heldOut ? { initialValLoss: plan.initial.loss, initialBitsPerChar: plan.initial.loss / Math.LN2 } : {}),
+              }
+            : {}),
         }),
       );
+    } else {
+      for (const line of trainHeader(plan, threadsUsed)) out.line(line);
     }
     run.step$.subscribe({
       next: (s) => {

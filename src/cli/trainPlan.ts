@@ -9,18 +9,22 @@ import {
   type CorpusFingerprint,
   type TrainingHyperparameters,
 } from '../checkpoint/training.js';
-import { createCorpus, type Corpus } from '../corpus/corpus.js';
+import type { Corpus } from '../corpus/corpus.js';
 import { defaultValidationFraction, splitCorpus } from '../corpus/split.js';
 import type { Vocabulary } from '../corpus/vocabulary.js';
 import { CheckpointError, CorpusError } from '../errors.js';
+import { createNetwork } from '../model/networks.js';
 import type { ModelParams } from '../model/tensors.js';
 import { isClassicSpec, resolveModelSpec, type ModelType, type ResolvedModelSpec } from '../model/spec.js';
-import type { Evaluation } from '../operators/evaluateEvery.js';
-import { resolveOptimizerSpec, type OptimizerSpec } from '../optimizers/registry.js';
+import { defaultKernel } from '../model/kernels.js';
+import { jsKernel } from '../model/jsKernel.js';
+import { heldOutLoss, type Evaluation } from '../operators/evaluateEvery.js';
+import { createOptimizer, resolveOptimizerSpec, type OptimizerSpec } from '../optimizers/registry.js';
 import { trainingOptimizerSpec, type ResumeState, type TrainConfig } from '../pipeline/train.js';
 import { UsageError, type FlagValue } from './args.js';
+import { checkMemory } from './memoryCheck.js';
 import { HYPERPARAMETER_FLAGS, optimizerFromFlags } from './optimizerFlags.js';
-import { fingerprintCorpus, readCorpusFile } from './corpusFile.js';
+import { loadCorpusFile } from './corpusFile.js';
 
 /** Parsed `train` flags with defaults applied. */
 export interface TrainOptions {
@@ -45,7 +49,12 @@ export interface TrainOptions {
   readonly evalEvery?: number;
   readonly keepBest?: string;
   readonly plot?: string;
+  /** `--on-nan`: abort (the default) or rollback. */
+  readonly onNan?: 'abort' | 'rollback';
 }
+
+/** What `--on-nan rollback` does: keep a state every 100 iterations, halve the rate, at most 5 in a row. */
+export const NAN_GUARD = { keepEvery: 100, lrFactor: 0.5, maxRetries: 5 } as const;
 
 /** Checkpoint and chart cadence when `--checkpoint-every` is not given. */
 export const DEFAULT_CHECKPOINT_EVERY = 1000;
@@ -92,7 +101,17 @@ export interface TrainPlan {
   readonly resumedFrom: string | undefined;
   /** Resuming on different text than the checkpoint was trained on. */
   readonly fineTune: boolean;
+  /** With `--init`: the loaded model's loss per character before training (held-out text, else the training text's head). */
+  readonly initial?: { readonly path: string; readonly loss: number; readonly heldOut: boolean };
+  /** Outputs a resumed run writes because its checkpoint recorded them (absolute paths). */
+  readonly rememberedOutputs?: readonly string[];
 }
+
+/** Iterations of linear learning-rate warm-up a run started with `--init` gets unless `--lr-schedule` is given. */
+export const INIT_WARMUP = 1000;
+
+/** Characters of the training text measured for the starting smooth loss when nothing is held out. */
+const INIT_MEASURE_CHARS = 10_000;
 
 /**
  * The default `--eval-every` for a held-out part of `valLength` characters: 1000, or the next round
@@ -132,17 +151,6 @@ function clipOf(config: TrainConfig): { clip: number; clipNorm: number | null } 
   return { clip: config.clip ?? 5, clipNorm: config.clipNorm || null };
 }
 
-function loadCorpus(text: string, path: string, vocab: Vocabulary | undefined, checkpointPath: string): Corpus {
-  try {
-    return createCorpus(text, vocab);
-  } catch (e) {
-    if (e instanceof CorpusError) {
-      throw new UsageError(`corpus ${path}: ${e.message}${vocab ? ` of checkpoint ${checkpointPath}` : ''}`);
-    }
-    throw e;
-  }
-}
-
 function split(corpus: Corpus, path: string, fraction: number, seqLength: number): ReturnType<typeof splitCorpus> {
   if (!(fraction >= 0 && fraction < 1)) throw new UsageError(`--val-fraction must be a number in [0, 1), got ${fraction}`);
   const N = corpus.ids.length;
@@ -159,9 +167,29 @@ function split(corpus: Corpus, path: string, fraction: number, seqLength: number
 
 /** Builds the plan for a new run or a resumed one (see {@link TrainPlan}). */
 export function planTraining(opts: TrainOptions): TrainPlan {
-  const plan = opts.resume !== undefined ? planResume(opts, opts.resume) : planFresh(opts);
+  const planned = opts.resume !== undefined ? planResume(opts, opts.resume) : planFresh(opts);
+  const plan = withMemoryChecked(planned, (opts.flags.get('kernel') ?? 'auto') === 'auto');
   checkOutputs(plan);
   return plan;
+}
+
+/** The plan once its memory is checked (see memoryCheck.ts), with the kernel it will use. */
+function withMemoryChecked(plan: TrainPlan, auto: boolean): TrainPlan {
+  const kernel = plan.config.kernel ?? defaultKernel();
+  const checked = checkMemory({
+    hiddenSize: plan.hyperparameters.hiddenSize,
+    vocabSize: plan.vocab.size,
+    seqLength: plan.seqLength,
+    optimizerSlots: createOptimizer(plan.optimizerSpec).slots?.length ?? 2,
+    validation: plan.validation !== undefined,
+    checkpoints: plan.checkpointPath !== undefined || plan.keepBestPath !== undefined,
+    kernel,
+    auto,
+    model: plan.model,
+    batchSize: plan.batchSize,
+  });
+  if (checked.notice) plan.notices.push(checked.notice);
+  return checked.kernel === kernel ? plan : { ...plan, config: { ...plan.config, kernel: checked.kernel } };
 }
 
 function planFresh(opts: TrainOptions): TrainPlan {
@@ -169,9 +197,27 @@ function planFresh(opts: TrainOptions): TrainPlan {
   if (opts.given.has('checkpoint-every') && !opts.checkpoint && !opts.plot) {
     throw new UsageError('--checkpoint-every needs --checkpoint or --plot');
   }
-  const text = readCorpusFile(opts.corpus);
   let init: ModelParams | undefined;
   let vocab: Vocabulary | undefined;
+  // A size no machine can train fails before the corpus is read (a one-character vocabulary is the least).
+  {
+    const type = (opts.model ?? 'rnn') as ModelType;
+    const gated = type !== 'rnn';
+    const hiddenSize = opts.hiddenSize ?? (gated ? GATED_DEFAULTS.hiddenSize : 100);
+    checkMemory({
+      hiddenSize,
+      vocabSize: 1,
+      seqLength: c.seqLength ?? (gated ? GATED_DEFAULTS.seqLength : 25),
+      optimizerSlots: 0,
+      validation: false,
+      checkpoints: false,
+      kernel: jsKernel,
+      auto: true,
+      vocabUnknown: true,
+      model: resolveModelSpec({ type, hiddenSize, layers: opts.layers ?? (gated ? GATED_DEFAULTS.layers : 1) }),
+      batchSize: opts.batchSize ?? (gated ? GATED_DEFAULTS.batchSize : 1),
+    });
+  }
   if (opts.init) {
     const ckpt = loadCheckpointFile(opts.init);
     const s = ckpt.params.spec;
@@ -200,15 +246,27 @@ function planFresh(opts: TrainOptions): TrainPlan {
       ...(opts.given.has('clip-norm') ? {} : { clipNorm: GATED_DEFAULTS.clipNorm }),
     };
   }
-  const corpus = loadCorpus(text, opts.corpus, vocab, opts.init ?? '');
+  const { corpus, fingerprint } = loadCorpusFile(opts.corpus, vocab, opts.init ?? '');
   checkStreams(corpus, opts.corpus, batchSize, seqLength, opts.valFraction);
   const valFraction = opts.valFraction ?? defaultValidationFraction(corpus.ids.length, seqLength);
   const parts = split(corpus, opts.corpus, valFraction, seqLength);
   const evalEvery = resolveEvalEvery(opts, parts.validation, seqLength, undefined);
-  const optimizerSpec = optimizerSpecOf(c);
+  // Fine-tuning: a fresh Adagrad (or Adam) memory makes the first update about ±learningRate on every
+  // weight, whatever its gradient, which wrecks a trained model; a short warm-up avoids that.
+  const warmup = init !== undefined && !opts.given.has('lr-schedule') && typeof c.optimizer === 'object';
+  const optimizerSpec = optimizerSpecOf(
+    warmup ? { ...c, optimizer: { ...(c.optimizer as OptimizerSpec), schedule: { kind: 'warmup', steps: INIT_WARMUP } } } : c,
+  );
+  const initial = init !== undefined ? measureInit(opts.init!, init, parts.validation ?? parts.train, !!parts.validation, seqLength, c) : undefined;
+  const notices: string[] = [];
+  if (warmup) {
+    notices.push(
+      `--init: the learning rate warms up over the first ${INIT_WARMUP} iterations (--lr-schedule warmup:steps=${INIT_WARMUP}; give --lr-schedule constant for none)`,
+    );
+  }
   const learningRate = optimizerSpec.learningRate!;
   const checkpointEvery = opts.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
-  const hyperparameters: TrainingHyperparameters = {
+  const hyperparameters: Record<string, string | number | boolean | null> & TrainingHyperparameters = {
     hiddenSize,
     ...modelSettings(model, batchSize),
     seqLength,
@@ -223,19 +281,26 @@ function planFresh(opts: TrainOptions): TrainPlan {
     valFraction,
     evalEvery,
     checkpointEvery,
+    ...(opts.onNan === 'rollback' ? { onNan: 'rollback' } : {}),
   };
+  if (opts.plot !== undefined) hyperparameters.plot = resolve(opts.plot);
+  if (opts.keepBest !== undefined) hyperparameters.keepBest = resolve(opts.keepBest);
   const config: TrainConfig = {
     ...c,
     model,
     hiddenSize,
     seqLength,
     batchSize,
+    optimizer: optimizerSpec,
+    ...(opts.onNan === 'rollback' ? { guard: NAN_GUARD } : {}),
     ...(init ? { init } : {}),
+    // The smooth loss of a loaded model starts from its measured loss, not from a uniform guess.
+    ...(initial ? { initialSmoothLoss: initial.loss * seqLength } : {}),
     ...(parts.validation ? { validation: { corpus: parts.validation, every: evalEvery } } : {}),
   };
   return {
     corpusPath: opts.corpus,
-    fingerprint: fingerprintCorpus(text, opts.corpus),
+    fingerprint,
     vocab: corpus.vocab,
     corpusLength: corpus.ids.length,
     train: parts.train,
@@ -258,9 +323,10 @@ function planFresh(opts: TrainOptions): TrainPlan {
     checkpointPath: opts.checkpoint,
     keepBestPath: opts.keepBest,
     plotPath: opts.plot,
-    notices: [],
+    notices,
     resumedFrom: undefined,
     fineTune: false,
+    ...(initial ? { initial } : {}),
   };
 }
 
@@ -277,6 +343,21 @@ function checkStreams(corpus: Corpus, path: string, batchSize: number, seqLength
   }
 }
 
+/** The loaded model's mean loss per character on `text` (the held-out part, or the training text's head). */
+function measureInit(
+  path: string,
+  params: ModelParams,
+  text: Corpus,
+  heldOut: boolean,
+  seqLength: number,
+  c: TrainConfig,
+): { path: string; loss: number; heldOut: boolean } {
+  const ids = heldOut ? text.ids : text.ids.subarray(0, Math.min(text.ids.length, INIT_MEASURE_CHARS));
+  const model = createNetwork(params.spec, params.vocabSize, { ...(c.kernel ? { kernel: c.kernel } : {}), maxSeqLength: seqLength });
+  model.params.data.set(params.data);
+  return { path, loss: heldOutLoss(model, ids, seqLength), heldOut };
+}
+
 function resolveEvalEvery(
   opts: TrainOptions,
   validation: Corpus | undefined,
@@ -284,10 +365,14 @@ function resolveEvalEvery(
   recorded: number | undefined,
 ): number {
   if (!validation) {
-    if (opts.evalEvery !== undefined && opts.evalEvery > 0) {
-      throw new UsageError('--eval-every needs held-out text: give --val-fraction (the corpus is too small for the default)');
-    }
-    if (opts.keepBest) throw new UsageError('--keep-best needs held-out text: give --val-fraction (the corpus is too small for the default)');
+    const why =
+      opts.valFraction === 0
+        ? ', but --val-fraction 0 holds none out (give a fraction such as 0.05)'
+        : opts.resume !== undefined && opts.valFraction === undefined
+          ? `, but the run in ${opts.resume} holds none out (valFraction 0)`
+          : ': give --val-fraction (the corpus is too small for the default)';
+    if (opts.evalEvery !== undefined && opts.evalEvery > 0) throw new UsageError(`--eval-every needs held-out text${why}`);
+    if (opts.keepBest) throw new UsageError(`--keep-best needs held-out text${why}`);
     return 0;
   }
   const every = opts.evalEvery ?? recorded ?? defaultEvalEvery(validation.ids.length, seqLength);
@@ -310,24 +395,27 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
   const corpusGiven = opts.given.has('corpus');
   const corpusPath = corpusGiven ? opts.corpus : t.corpus?.path;
   if (corpusPath === undefined) throw new UsageError(`checkpoint ${file} records no corpus; pass --corpus FILE`);
-  let text: string;
+  let same = true;
+  let read = false; // the text was read whole; later errors are about its contents
+  let loaded;
   try {
-    text = readCorpusFile(corpusPath);
+    loaded = loadCorpusFile(corpusPath, ckpt.vocab, file, (fingerprint) => {
+      read = true;
+      same = !t.corpus || (t.corpus.length === fingerprint.length && t.corpus.sha256 === fingerprint.sha256);
+      if (!same && !corpusGiven) {
+        throw new UsageError(
+          `corpus ${corpusPath} has changed since checkpoint ${file} was written ` +
+            `(it had ${t.corpus!.length} characters, sha256 ${t.corpus!.sha256.slice(0, 12)}…; now ${fingerprint.length}, ` +
+            `${fingerprint.sha256.slice(0, 12)}…); pass --corpus ${corpusPath} to fine-tune on its new contents`,
+        );
+      }
+    });
   } catch (e) {
-    if (e instanceof UsageError && !corpusGiven) throw new UsageError(`${e.message} (recorded in checkpoint ${file}; pass --corpus FILE)`);
+    if (e instanceof UsageError && !corpusGiven && !read) throw new UsageError(`${e.message} (recorded in checkpoint ${file}; pass --corpus FILE)`);
     throw e;
   }
-  const fingerprint = fingerprintCorpus(text, corpusPath);
-  const same = !t.corpus || (t.corpus.length === fingerprint.length && t.corpus.sha256 === fingerprint.sha256);
-  if (!same && !corpusGiven) {
-    throw new UsageError(
-      `corpus ${corpusPath} has changed since checkpoint ${file} was written ` +
-        `(it had ${t.corpus!.length} characters, sha256 ${t.corpus!.sha256.slice(0, 12)}…; now ${fingerprint.length}, ` +
-        `${fingerprint.sha256.slice(0, 12)}…); pass --corpus ${corpusPath} to fine-tune on its new contents`,
-    );
-  }
+  const { corpus, fingerprint } = loaded;
   const fineTune = !same;
-  const corpus = loadCorpus(text, corpusPath, ckpt.vocab, file);
 
   // Settings that define the run must not change; the rest may, and are reported.
   const c = opts.config;
@@ -421,9 +509,37 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
   );
   if (changes.length > 0) notices.push(`changed at resume: ${changes.join(', ')}`);
 
+  // The chart and the best-model file go on where the run put them, unless flags say otherwise.
+  const checkpointPath = opts.checkpoint ?? file;
+  const recorded = (key: string): string | undefined => (typeof h[key] === 'string' && h[key] !== '' ? (h[key] as string) : undefined);
+  const plotPath = opts.plot ?? recorded('plot');
+  let keepBestPath = opts.keepBest;
+  const recordedBest = recorded('keepBest');
+  if (keepBestPath === undefined && recordedBest !== undefined) {
+    if (!parts.validation || evalEvery === 0) {
+      notices.push(`not keeping the best model in ${recordedBest} as the run did: this run has no validation`);
+    } else if (resolve(recordedBest) === resolve(file) || resolve(recordedBest) === resolve(checkpointPath)) {
+      // Resuming the best-model file itself: it becomes the checkpoint, and cannot be both.
+      notices.push(`not keeping the best model in ${recordedBest} as the run did: it is the checkpoint this run writes`);
+    } else {
+      keepBestPath = recordedBest;
+    }
+  }
+  const remembered = [
+    ...(opts.plot === undefined && plotPath !== undefined ? [`the chart in ${plotPath}`] : []),
+    ...(opts.keepBest === undefined && keepBestPath !== undefined ? [`the best model in ${keepBestPath}`] : []),
+  ];
+  if (remembered.length > 0) notices.push(`continuing ${remembered.join(' and ')} (as recorded in ${file})`);
+
   const optimizerSpec: OptimizerSpec = { ...savedSpec, learningRate };
+  // The NaN policy goes on as recorded unless --on-nan says otherwise.
+  const onNan = opts.onNan ?? (h.onNan === 'rollback' ? 'rollback' : 'abort');
+  const { onNan: _recorded, ...recordedSettings } = h;
   const hyperparameters: TrainingHyperparameters = {
-    ...h,
+    ...recordedSettings,
+    ...(onNan === 'rollback' ? { onNan } : {}),
+    ...(plotPath !== undefined ? { plot: resolve(plotPath) } : {}),
+    ...(keepBestPath !== undefined ? { keepBest: resolve(keepBestPath) } : {}),
     learningRate,
     clip: recordedClip,
     clipNorm: recordedClipNorm,
@@ -454,6 +570,7 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
     clip: recordedClip,
     clipNorm: recordedClipNorm,
     resume,
+    ...(onNan === 'rollback' ? { guard: NAN_GUARD } : {}),
     ...(parts.validation ? { validation: { corpus: parts.validation, every: evalEvery } } : {}),
   };
   if (target === undefined) delete (config as { iterations?: number }).iterations;
@@ -480,12 +597,13 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
     lossHistory: t.lossHistory.map(([i, l]) => [i, l] as const),
     valHistory: history.map((e) => ({ ...e })),
     best: fineTune ? undefined : t.validation?.best,
-    checkpointPath: opts.checkpoint ?? file,
-    keepBestPath: opts.keepBest,
-    plotPath: opts.plot,
+    checkpointPath,
+    keepBestPath,
+    plotPath,
     notices,
     resumedFrom: file,
     fineTune,
+    rememberedOutputs: [...(opts.plot === undefined && plotPath ? [resolve(plotPath)] : []), ...(opts.keepBest === undefined && keepBestPath ? [resolve(keepBestPath)] : [])],
   };
 }
 
@@ -508,7 +626,7 @@ function checkOutputs(plan: TrainPlan): void {
     if (other) throw new UsageError(`--${flag} ${path} is the same file as the ${other}; choose another path`);
     seen.set(abs, `--${flag} file`);
     try {
-      checkWritable(path, flag === 'plot' ? 'plot' : 'checkpoint');
+      checkWritable(path, flag === 'plot' ? 'plot' : flag === 'keep-best' ? 'keep-best checkpoint' : 'checkpoint');
     } catch (e) {
       if (e instanceof CheckpointError) throw new UsageError(e.message);
       throw e;
@@ -525,7 +643,10 @@ function checkOutputs(plan: TrainPlan): void {
           if (isSafetensors(bytes)) throw new CheckpointError('it is a safetensors export');
           const old = loadCheckpointFile(path);
           const at = old.training ? ` at iteration ${old.training.iteration}` : '';
-          plan.notices.push(`${path} holds a checkpoint${at} from an earlier run; this run will replace it when it saves`);
+          // A file the resumed run recorded is this run's own: no news.
+          if (!(plan.rememberedOutputs ?? []).includes(abs)) {
+            plan.notices.push(`${path} holds a checkpoint${at} from an earlier run; this run will replace it when it saves`);
+          }
         } catch (e) {
           const why = e instanceof Error ? e.message : String(e);
           throw new UsageError(`refusing to replace ${path}: it exists and is not a min-char-rnn training checkpoint (${why})`);

@@ -1,7 +1,7 @@
 import { Observable } from 'rxjs';
 import { CorpusError, requireInteger } from '../errors.js';
 import { now, scheduleMacrotask } from '../util/macrotask.js';
-import type { Corpus } from './corpus.js';
+import { idSlice, type Corpus, type CorpusIds } from './corpus.js';
 
 /**
  * One training window: `targets` is `inputs` shifted by one character. With B streams (`batchSize`)
@@ -12,9 +12,12 @@ export interface Window {
   readonly iteration: number;
   /** Data position `p` of `inputs[0]` in the corpus (with B streams: within each stream). */
   readonly position: number;
-  /** ids[p .. p+T) (B = 1: a view into the corpus: read it, never write it). */
+  /**
+   * ids[p .. p+T). A view into the corpus when its ids are an Int32Array (and B = 1), else a copy of
+   * its own: read it, never write it.
+   */
   readonly inputs: Int32Array;
-  /** ids[p+1 .. p+T+1) (B = 1: a view into the corpus: read it, never write it). */
+  /** ids[p+1 .. p+T+1), likewise. */
   readonly targets: Int32Array;
   /** B, the streams the window holds. Absent means 1. */
   readonly batchSize?: number;
@@ -116,8 +119,8 @@ export function windows(corpus: Corpus, config?: WindowsConfig): Observable<Wind
         subscriber.next(B === 1 ? {
           iteration: n,
           position: p,
-          inputs: ids.subarray(p, p + seqLength),
-          targets: ids.subarray(p + 1, p + seqLength + 1),
+          inputs: idSlice(ids, p, p + seqLength),
+          targets: idSlice(ids, p + 1, p + seqLength + 1),
           reset,
         } : batchedWindow(ids, N, B, seqLength, n, p, reset));
         p += seqLength;
@@ -135,7 +138,7 @@ export function windows(corpus: Corpus, config?: WindowsConfig): Observable<Wind
 }
 
 /** The window of B streams at position p: (B, T) inputs and targets, stream b reading ids[b·N + p ..]. */
-function batchedWindow(ids: Int32Array, N: number, B: number, T: number, n: number, p: number, reset: boolean): Window {
+function batchedWindow(ids: CorpusIds, N: number, B: number, T: number, n: number, p: number, reset: boolean): Window {
   const inputs = new Int32Array(B * T);
   const targets = new Int32Array(B * T);
   for (let b = 0; b < B; b++) {

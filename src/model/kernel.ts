@@ -25,6 +25,15 @@ export interface Kernel {
    * front end can name what will compute. Absent: every spec is assumed implemented.
    */
   implementsNetwork?(spec: ResolvedModelSpec): boolean;
+  /** Optional, beside `createNetwork`: the bytes its network for these sizes allocates (for memory checks). */
+  networkBytes?(spec: ResolvedModelSpec, vocabSize: number, maxSeqLength: number, batchSize: number): number;
+  /**
+   * Optional: the most bytes one model of this kernel can occupy (a WebAssembly memory's limit), when
+   * the kernel has a limit of its own below the machine's.
+   */
+  readonly maxModelBytes?: number;
+  /** Optional: the bytes `createModel` would allocate for these sizes (to check against {@link maxModelBytes}). */
+  modelBytes?(hiddenSize: number, vocabSize: number, maxSeqLength: number): number;
 }
 
 /**

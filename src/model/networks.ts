@@ -40,8 +40,9 @@ export function createNetwork(spec: ModelSpec, vocabSize: number, options: Netwo
 
 /**
  * The name of the implementation {@link createNetwork} will use for `spec` on B streams with `kernel`,
- * without building it: the kernel's own for the classic model at B = 1 and for a kernel that implements
- * networks, else `reference`.
+ * without building it (for reports made before the first window): the kernel's own for the classic
+ * model at B = 1 and for a kernel that implements networks (assumed to implement this spec: the network
+ * itself, `step.model.kernelName`, is the authority), else `reference`.
  */
 export function networkKernelName(spec: ModelSpec, batchSize: number, kernel: Kernel = defaultKernel()): string {
   const s = resolveModelSpec(spec);

@@ -98,6 +98,21 @@ export function outputBackward(
 }
 
 /**
+ * Float64 numbers {@link createStackNetwork} allocates besides the parameters and gradients: the per-layer
+ * states, outputs and caches of a window of B streams of T, its softmax outputs, the dropout masks and
+ * the carried states (for memory checks before anything is allocated).
+ */
+export function stackNetworkNumbers(spec: ResolvedModelSpec, vocabSize: number, maxSeqLength: number, batchSize: number): number {
+  const family = familyOf(spec.type);
+  const { layers: L, hiddenSize: H } = spec;
+  const B = batchSize;
+  const T = maxSeqLength;
+  const states = L * B * (T + 1) * H * (family.carriesCell ? 2 : 1);
+  const perStep = L * B * T * H * (1 + family.cacheRows) + B * T * vocabSize + L * B * T * H; // outputs, caches, probabilities, masks
+  return states + perStep + 2 * B * stateSize(spec) + (family.gates * 4 + 8) * H + vocabSize;
+}
+
+/**
  * The readable network of any family: `spec` over `batchSize` streams, windows up to `maxSeqLength`.
  * Plain Float64Arrays; parameters and state start at zero.
  */

@@ -19,3 +19,6 @@ export const wasmApi = (): WasmApi | undefined => (globalThis as { WebAssembly?:
 
 /** Bytes in a WebAssembly memory page. */
 export const WASM_PAGE = 65536;
+
+/** A 32-bit WebAssembly memory holds at most 65,536 pages: 4 GiB. */
+export const WASM_MAX_BYTES = 65536 * WASM_PAGE;

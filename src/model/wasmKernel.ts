@@ -9,8 +9,8 @@
 import type { Kernel } from './kernel.js';
 import { createFastModel, fastLayout, fastMemory, offsetIn, type FastLayout } from './fast.js';
 import { BACKWARD_WASM, FORWARD_WASM } from './wasm/kernelBytes.js';
-import { WASM_PAGE, wasmApi, type WasmApi } from './wasmApi.js';
-import { batchedNetworkFor, batchedSupports } from './batched/network.js';
+import { WASM_MAX_BYTES, WASM_PAGE, wasmApi, type WasmApi } from './wasmApi.js';
+import { batchedNetworkBytes, batchedNetworkFor, batchedSupports } from './batched/network.js';
 import type { MatrixThreads } from './batched/threads.js';
 
 /** What forward.wat exports (offsets in f64 elements). */
@@ -84,6 +84,8 @@ function kernelModules(api: WasmApi): { forward: object; backward: object } {
   return compiled;
 }
 
+export { WASM_MAX_BYTES };
+
 /**
  * The wasm kernel's own buffers, after the shared layout's: element offsets, 16-byte aligned, and the
  * new total size in bytes.
@@ -138,6 +140,11 @@ export const wasmKernel: Kernel = {
   // LSTM and GRU: the batched kernels (batched/), in WebAssembly SIMD where the model fits.
   createNetwork: (spec, vocabSize, maxSeqLength, batchSize) => batchedNetworkFor(spec, vocabSize, maxSeqLength, batchSize, 'wasm'),
   implementsNetwork: batchedSupports,
+  networkBytes: batchedNetworkBytes,
+  maxModelBytes: WASM_MAX_BYTES,
+  modelBytes(hiddenSize: number, vocabSize: number, maxSeqLength: number) {
+    return wasmScratch(fastLayout(hiddenSize, vocabSize, maxSeqLength)).bytes;
+  },
   createModel(hiddenSize: number, vocabSize: number, maxSeqLength: number) {
     const api = wasmApi();
     if (api === undefined || !wasmSimdAvailable()) {
@@ -145,6 +152,11 @@ export const wasmKernel: Kernel = {
     }
     const layout = fastLayout(hiddenSize, vocabSize, maxSeqLength);
     const scratch = wasmScratch(layout);
+    if (scratch.bytes > WASM_MAX_BYTES) {
+      throw new RangeError(
+        `a model of hiddenSize ${hiddenSize} and vocabulary ${vocabSize} needs ${scratch.bytes} bytes, more than WebAssembly's ${WASM_MAX_BYTES} (use the js kernel)`,
+      );
+    }
     const pages = Math.ceil(scratch.bytes / WASM_PAGE);
     const wasmMemory = new api.Memory({ initial: pages, maximum: pages });
     const modules = kernelModules(api);
@@ -197,7 +209,7 @@ export const wasmKernel: Kernel = {
  *
  * ```ts
  * import { createCorpus, trainingSteps, wasmKernelWithThreads } from 'min-char-rnn';
- * import { createMatrixThreads } from 'min-char-rnn/threads';
+ * import { createMatrixThreads } from 'min-char-rnn/node';
  *
  * const threads = createMatrixThreads(2);
  * trainingSteps(createCorpus(text), { model: { type: 'lstm', hiddenSize: 256, layers: 2 }, batchSize: 32, seqLength: 64, kernel: wasmKernelWithThreads(threads) })

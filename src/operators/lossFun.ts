@@ -32,6 +32,11 @@ export interface LossFunConfig {
   readonly dropoutRandomState?: RandomState;
   /** V, needed only when `lossFun` is given a spec rather than weights. */
   readonly vocabSize?: number;
+  /**
+   * What a NaN or infinite loss does: `'error'` fails with a `NonFiniteLossError`; `'pass'` emits the
+   * step as it is, for a `guardNonFinite` stage further on to undo. Default `'error'`.
+   */
+  readonly nonFinite?: 'error' | 'pass';
 }
 
 /**
@@ -73,7 +78,8 @@ export function drawDropoutMasks(random: () => number, p: number, masks: Float64
  * ```
  *
  * @param initialParams Starting weights (copied per subscription, never written), or a model spec.
- * @param config `kernel` ({@link defaultKernel}), `clip` (5), `hprev` (zeros), `seed` (1), `dropoutRandomState`.
+ * @param config `kernel` ({@link defaultKernel}), `clip` (5), `hprev` (zeros), `seed` (1), `dropoutRandomState`,
+ *   `nonFinite` (`'error'`).
  * @returns An operator from windows to training steps.
  * @see adagrad, the optimizer stage that usually follows.
  */
@@ -81,7 +87,7 @@ export function lossFun(
   initialParams: ModelParams | ModelSpec,
   config?: LossFunConfig,
 ): OperatorFunction<Window, TrainingStep> {
-  const { kernel = defaultKernel(), clip = 5, hprev, seed = 1, dropoutRandomState, vocabSize } = config ?? {};
+  const { kernel = defaultKernel(), clip = 5, hprev, seed = 1, dropoutRandomState, vocabSize, nonFinite = 'error' } = config ?? {};
   if (clip !== null) requirePositive('clip', clip);
   const given = isParams(initialParams) ? initialParams : undefined;
   if (!given) requireInteger('vocabSize', vocabSize ?? NaN);
@@ -123,7 +129,7 @@ export function lossFun(
             drawDropoutMasks(random, spec.dropout, masks);
           }
           const loss = network.lossFun(w.inputs, w.targets, spec.dropout > 0 ? masks : undefined);
-          if (!Number.isFinite(loss)) throw new NonFiniteLossError(w.iteration, loss);
+          if (nonFinite === 'error' && !Number.isFinite(loss)) throw new NonFiniteLossError(w.iteration, loss);
           if (clip !== null) {
             if (network.clipInPlace) network.clipInPlace(network.grads.data, clip);
             else clipInPlace(network.grads.data, clip);

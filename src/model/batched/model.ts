@@ -6,7 +6,7 @@
 // recipe in plain loops over an ArrayBuffer; both give the same bits. Gate math, softmax and loss are
 // JavaScript with exp, log and tanh from math/elementary.ts.
 import { exp, log } from '../../math/elementary.js';
-import { WASM_PAGE, wasmApi } from '../wasmApi.js';
+import { WASM_MAX_BYTES, WASM_PAGE, wasmApi } from '../wasmApi.js';
 import { gruBackward, gruForward } from './gru.js';
 import { batchedLayout, type BatchedLayout, type BatchedShape, type ParamLayout } from './layout.js';
 import { lstmBackward, lstmForward } from './lstm.js';
@@ -16,9 +16,6 @@ import { threadedMatrixOps, type MatrixThreads } from './threads.js';
 
 /** Which implementation of the matrix work: WebAssembly SIMD or plain JavaScript (same numbers). */
 export type BatchedBackend = 'wasm' | 'js';
-
-/** The most a WebAssembly memory can hold here (wasm32: 65536 pages of 64 KiB). */
-export const WASM_MAX_BYTES = 65536 * WASM_PAGE;
 
 /** One run's batched model: its buffers, and forward/backward over windows of B streams. */
 export interface BatchedModel {

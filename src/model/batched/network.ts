@@ -6,13 +6,27 @@ import type { Network } from '../network.js';
 import type { ResolvedModelSpec } from '../spec.js';
 import { outputForward, stackWeights } from '../stack.js';
 import { batchedLayout } from './layout.js';
-import { WASM_MAX_BYTES, createBatchedModel, type BatchedBackend } from './model.js';
+import { WASM_MAX_BYTES } from '../wasmApi.js';
+import { createBatchedModel, type BatchedBackend } from './model.js';
 import { wasmMatrixAvailable } from './matrix.js';
 import type { MatrixThreads } from './threads.js';
 
 /** True for the specs the batched kernels compute: LSTM and GRU, any depth, any dropout. */
 export function batchedSupports(spec: ResolvedModelSpec): boolean {
   return spec.type === 'lstm' || spec.type === 'gru';
+}
+
+/** The bytes of a batched network's memory (parameters, gradients, activations, scratch). */
+export function batchedNetworkBytes(spec: ResolvedModelSpec, vocabSize: number, maxSeqLength: number, batchSize: number): number {
+  return batchedLayout({
+    type: spec.type as 'lstm' | 'gru',
+    vocabSize,
+    hiddenSize: spec.hiddenSize,
+    layers: spec.layers,
+    batchSize,
+    maxSeqLength,
+    dropout: spec.dropout > 0,
+  }).bytes;
 }
 
 /**
@@ -36,15 +50,7 @@ export function batchedNetworkFor(
     kernelNote: `${why}: the js kernel computes instead (same numbers, slower)`,
   });
   if (!wasmMatrixAvailable()) return fallback('this runtime has no WebAssembly SIMD');
-  const { bytes } = batchedLayout({
-    type: spec.type as 'lstm' | 'gru',
-    vocabSize,
-    hiddenSize: spec.hiddenSize,
-    layers: spec.layers,
-    batchSize,
-    maxSeqLength,
-    dropout: spec.dropout > 0,
-  });
+  const bytes = batchedNetworkBytes(spec, vocabSize, maxSeqLength, batchSize);
   const tooLarge = wasmTooLarge(bytes);
   if (tooLarge) return fallback(tooLarge);
   try {

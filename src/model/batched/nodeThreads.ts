@@ -27,7 +27,7 @@ const ONE_THREAD: MatrixThreads = {
  *
  * ```ts
  * import { availableParallelism } from 'node:os';
- * import { createMatrixThreads } from 'min-char-rnn/threads';
+ * import { createMatrixThreads } from 'min-char-rnn/node';
  * const threads = createMatrixThreads(availableParallelism());
  * console.log(threads.threads); // e.g. 2
  * threads.close(); // optional: the workers never keep the process alive
