@@ -500,7 +500,7 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output, threads: numbe
           clipNorm: plan.hyperparameters.clipNorm,
           seed: String(plan.hyperparameters.seed),
           kernel: networkKernelName(spec, plan.batchSize, plan.config.kernel),
-          threads: threadsUsed,
+          ...(gated ? { threads: threadsUsed } : {}),
           ...(target !== undefined ? { iterations: target } : {}),
           trainLength: plan.train.ids.length,
           valLength: plan.validation?.ids.length ?? 0,
