@@ -21,3 +21,31 @@ export function median(xs: readonly number[]): number {
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
+
+/** `v` as a positive integer, or an Error naming `flag`. */
+export function positiveInt(flag: string, v: string | undefined): number {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer, got ${v}`);
+  return n;
+}
+
+/**
+ * Walks `argv`: `--help`/`-h` prints `help` and exits 0; every other flag goes to `take(flag, value)`
+ * (`value()` reads the flag's argument), which returns false for a flag it does not know (an Error
+ * listing the usage).
+ */
+export function eachFlag(argv: readonly string[], help: string, take: (flag: string, value: () => string) => boolean): void {
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    if (flag === '--help' || flag === '-h') {
+      process.stdout.write(help);
+      process.exit(0);
+    }
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    if (!take(flag, value)) throw new Error(`unknown option ${flag}\n${help}`);
+  }
+}

@@ -11,7 +11,7 @@ import type { GatedType } from '../src/model/batched/layout.js';
 import { createBatchedModel } from '../src/model/batched/model.js';
 import { createMatrixThreads } from '../src/model/batched/nodeThreads.js';
 import type { MatrixThreads } from '../src/model/batched/threads.js';
-import { median, projectRoot } from './common.js';
+import { eachFlag, median, positiveInt, projectRoot } from './common.js';
 
 const HELP = `usage: npm run bench:gated -- [options]
   --configs LIST     of a (1×128), b (2×256), c (2×512); default a,b,c
@@ -59,57 +59,41 @@ function parseOptions(argv: string[], root: string): Options {
     corpus: existsSync(shared) ? shared : join(root, 'data/default-corpus.txt'),
     out: join(root, 'bench-results/gated.json'),
   };
-  const positiveInt = (flag: string, v: string | undefined): number => {
-    const n = Number(v);
-    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer, got ${v}`);
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
+  eachFlag(argv, HELP, (flag, value) => {
     switch (flag) {
       case '--configs':
         o.configs = value().split(',');
         for (const c of o.configs) if (!(c in CONFIGS)) throw new Error(`--configs: unknown config ${c} (a, b, c)`);
-        break;
+        return true;
       case '--models':
         o.models = value().split(',') as GatedType[];
         for (const m of o.models) if (m !== 'lstm' && m !== 'gru') throw new Error(`--models: unknown model ${m} (lstm, gru)`);
-        break;
+        return true;
       case '--threads':
         o.threads = value().split(',').map((t) => positiveInt(flag, t));
-        break;
+        return true;
       case '--rounds':
         o.rounds = positiveInt(flag, value());
-        break;
+        return true;
       case '--iterations':
         o.iterations = positiveInt(flag, value());
-        break;
+        return true;
       case '--no-torch':
         o.torch = false;
-        break;
+        return true;
       case '--python':
         o.python = value();
-        break;
+        return true;
       case '--corpus':
         o.corpus = resolve(value());
-        break;
+        return true;
       case '--out':
         o.out = resolve(value());
-        break;
-      case '--help':
-      case '-h':
-        process.stdout.write(HELP);
-        process.exit(0);
-      // falls through (exit does not return)
+        return true;
       default:
-        throw new Error(`unknown option ${flag}\n${HELP}`);
+        return false;
     }
-  }
+  });
   return o;
 }
 

@@ -26,7 +26,7 @@ import {
   type Network,
 } from '../src/index.js';
 import { createMatrixThreads } from '../src/model/batched/nodeThreads.js';
-import { projectRoot } from './common.js';
+import { eachFlag, positiveInt, projectRoot } from './common.js';
 
 const HELP = `usage: npm run bench:quality -- [options]
   --minutes M        minutes of training (default 20)
@@ -83,54 +83,38 @@ function parseOptions(argv: string[], root: string): Options {
     seed: '1',
     out: join(root, 'bench-results/quality.json'),
   };
-  const int = (flag: string, v: string): number => {
-    const n = Number(v);
-    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer, got ${v}`);
-    return n;
-  };
   const num = (flag: string, v: string, ok: (n: number) => boolean, what: string): number => {
     const n = Number(v);
     if (v.trim() === '' || !Number.isFinite(n) || !ok(n)) throw new Error(`${flag} needs ${what}, got ${v}`);
     return n;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
+  const int = positiveInt;
+  eachFlag(argv, HELP, (flag, value) => {
     switch (flag) {
-      case '--minutes': o.minutes = num(flag, value(), (n) => n > 0, 'a positive number'); break;
-      case '--corpus': o.corpus = resolve(value()); break;
+      case '--minutes': o.minutes = num(flag, value(), (n) => n > 0, 'a positive number'); return true;
+      case '--corpus': o.corpus = resolve(value()); return true;
       case '--model': {
         const m = value();
         if (m !== 'lstm' && m !== 'gru') throw new Error(`--model needs lstm or gru, got ${m}`);
         o.model = m;
-        break;
+        return true;
       }
-      case '--layers': o.layers = int(flag, value()); break;
-      case '--hidden-size': o.hiddenSize = int(flag, value()); break;
-      case '--batch-size': o.batchSize = int(flag, value()); break;
-      case '--seq-length': o.seqLength = int(flag, value()); break;
-      case '--dropout': o.dropout = num(flag, value(), (n) => n >= 0 && n < 1, 'a number in [0, 1)'); break;
-      case '--learning-rate': o.learningRate = num(flag, value(), (n) => n > 0, 'a positive number'); break;
-      case '--threads': o.threads = int(flag, value()); break;
-      case '--val-fraction': o.valFraction = num(flag, value(), (n) => n > 0 && n < 1, 'a number in (0, 1)'); break;
-      case '--eval-streams': o.evalStreams = int(flag, value()); break;
-      case '--eval-chars': o.evalChars = int(flag, value()); break;
-      case '--no-exact': o.exact = false; break;
-      case '--seed': o.seed = value(); break;
-      case '--out': o.out = resolve(value()); break;
-      case '--help':
-      case '-h':
-        process.stdout.write(HELP);
-        process.exit(0);
-      // falls through (exit does not return)
-      default:
-        throw new Error(`unknown option ${flag}\n${HELP}`);
+      case '--layers': o.layers = int(flag, value()); return true;
+      case '--hidden-size': o.hiddenSize = int(flag, value()); return true;
+      case '--batch-size': o.batchSize = int(flag, value()); return true;
+      case '--seq-length': o.seqLength = int(flag, value()); return true;
+      case '--dropout': o.dropout = num(flag, value(), (n) => n >= 0 && n < 1, 'a number in [0, 1)'); return true;
+      case '--learning-rate': o.learningRate = num(flag, value(), (n) => n > 0, 'a positive number'); return true;
+      case '--threads': o.threads = int(flag, value()); return true;
+      case '--val-fraction': o.valFraction = num(flag, value(), (n) => n > 0 && n < 1, 'a number in (0, 1)'); return true;
+      case '--eval-streams': o.evalStreams = int(flag, value()); return true;
+      case '--eval-chars': o.evalChars = int(flag, value()); return true;
+      case '--no-exact': o.exact = false; return true;
+      case '--seed': o.seed = value(); return true;
+      case '--out': o.out = resolve(value()); return true;
+      default: return false;
     }
-  }
+  });
   return o;
 }
 
