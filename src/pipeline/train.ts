@@ -4,6 +4,7 @@ import {
   filter,
   identity,
   map,
+  startWith,
   Subject,
   type Connectable,
   type MonoTypeOperatorFunction,
@@ -48,6 +49,11 @@ export interface TrainConfig {
   readonly sampleLength?: number;
   /** Sampling temperature. Default 1. */
   readonly temperature?: number;
+  /**
+   * Live sampling temperature, e.g. from a slider: while subscribed, its latest value replaces
+   * `temperature` from the next sample on (`temperature` applies until it first emits).
+   */
+  readonly temperature$?: Observable<number>;
   /** `loss$` reports every N iterations. Default 100. */
   readonly logEvery?: number;
   /** Start from these weights instead of random ones (must match the corpus vocabulary and hiddenSize). */
@@ -117,7 +123,7 @@ export type ResolvedTrainConfig = Required<
     | 'yieldEveryMs'
   >
 > &
-  Pick<TrainConfig, 'learningRate' | 'init' | 'kernel' | 'optimizer' | 'resume' | 'validation'> & {
+  Pick<TrainConfig, 'learningRate' | 'init' | 'kernel' | 'optimizer' | 'resume' | 'validation' | 'temperature$'> & {
     /** The elementwise clip limit, or null when off. */
     readonly clip: number | null;
     /** The global-norm clip, or null when off. */
@@ -226,7 +232,7 @@ export function trainingSteps(corpus: Corpus, config?: TrainConfig): Observable<
       sampleEvery(c.sampleEvery, {
         vocab: corpus.vocab,
         length: c.sampleLength,
-        temperature: c.temperature,
+        temperature: c.temperature$ ? c.temperature$.pipe(startWith(c.temperature)) : c.temperature,
         seed: `${c.seed}:sample`,
         ...(c.resume?.sampleRandomState ? { randomState: c.resume.sampleRandomState } : {}),
       }),
