@@ -1,0 +1,170 @@
+// The studio's training session (what the page's worker runs), driven in Node: exact pause and resume,
+// live settings, checkpoints the CLI accepts and continues, and bad input as error events.
+import { expect } from 'chai';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Subject } from 'rxjs';
+import { parseCheckpoint } from '../../src/index.js';
+import type { StudioCommand, StudioEvent } from '../../src/web/protocol.js';
+import { fingerprintText, studioSession } from '../../src/web/session.js';
+import { SETTING_FIELDS, type StudioSettings } from '../../src/web/settings.js';
+import { sha256Hex } from '../../src/web/sha256.js';
+import { defaultCorpusText, DEFAULT_CORPUS, runCli, tempDir } from '../helpers.js';
+
+const defaults = Object.fromEntries(SETTING_FIELDS.map((f) => [f.key, f.default])) as unknown as StudioSettings;
+const settings = (s: Partial<StudioSettings>): StudioSettings => ({ ...defaults, hiddenSize: 24, sampleEvery: 50, ...s });
+const text = defaultCorpusText();
+
+/** A session with its events recorded; `until` waits for an event matching `test`. */
+function session() {
+  const command$ = new Subject<StudioCommand>();
+  const events: StudioEvent[] = [];
+  const waiters: Array<{ test: (e: StudioEvent) => boolean; resolve: (e: StudioEvent) => void }> = [];
+  const subscription = command$.pipe(studioSession()).subscribe((e) => {
+    events.push(e);
+    for (const w of [...waiters]) {
+      if (w.test(e)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(e);
+      }
+    }
+  });
+  return {
+    events,
+    send: (c: StudioCommand) => command$.next(c),
+    until: <T extends StudioEvent>(test: (e: StudioEvent) => e is T): Promise<T> =>
+      new Promise<T>((resolve) => waiters.push({ test, resolve: resolve as (e: StudioEvent) => void })),
+    /** Sends `c` and waits for the first event matching `test` that follows (even a synchronous one). */
+    request<T extends StudioEvent>(c: StudioCommand, test: (e: StudioEvent) => e is T): Promise<T> {
+      const p = new Promise<T>((resolve) => waiters.push({ test, resolve: resolve as (e: StudioEvent) => void }));
+      command$.next(c);
+      return p;
+    },
+    close: () => subscription.unsubscribe(),
+  };
+}
+
+const isPhase = (phase: string) => (e: StudioEvent): e is Extract<StudioEvent, { type: 'phase' }> => e.type === 'phase' && e.phase === phase;
+const isFile = (e: StudioEvent): e is Extract<StudioEvent, { type: 'file' }> => e.type === 'file';
+const isError = (e: StudioEvent): e is Extract<StudioEvent, { type: 'error' }> => e.type === 'error';
+const isProgress = (e: StudioEvent): e is Extract<StudioEvent, { type: 'progress' }> => e.type === 'progress';
+const isSample = (e: StudioEvent): e is Extract<StudioEvent, { type: 'sample' }> => e.type === 'sample';
+const decodeText = (b: ArrayBuffer): string => new TextDecoder().decode(b);
+
+async function checkpointAfter(s: ReturnType<typeof session>, config: StudioSettings, pauseAt?: number): Promise<string> {
+  const stopped = s.until(isPhase('stopped'));
+  s.send({ type: 'start', text, settings: config, fromCheckpoint: false });
+  if (pauseAt !== undefined) {
+    // Paused from inside a step's emission (the sample event), the most delicate moment.
+    await s.request({ type: 'set' }, (e): e is StudioEvent => {
+      if (isSample(e) && e.iteration === pauseAt) s.send({ type: 'pause' });
+      return isPhase('paused')(e);
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    s.send({ type: 'resume' });
+  }
+  await stopped;
+  return decodeText((await s.request({ type: 'save-checkpoint' }, isFile)).bytes);
+}
+
+describe('studio session', function () {
+  this.timeout(60_000);
+
+  it('sha256Hex and fingerprintText agree with node:crypto and the CLI', () => {
+    for (const t of ['', 'abc', 'x'.repeat(55), 'y'.repeat(56), 'z'.repeat(64), '한국어 🎉 text', text]) {
+      expect(sha256Hex(new TextEncoder().encode(t))).to.equal(createHash('sha256').update(t, 'utf8').digest('hex'));
+    }
+    expect(fingerprintText('a🎉b')).to.deep.equal({ length: 3, sha256: createHash('sha256').update('a🎉b').digest('hex') });
+  });
+
+  it('pause and resume continue exactly: the checkpoint equals that of a run never paused', async () => {
+    const config = settings({ iterations: 400 });
+    const a = session();
+    const b = session();
+    const straight = await checkpointAfter(a, config);
+    const paused = await checkpointAfter(b, config, 150);
+    expect(b.events.filter(isPhase('paused'))).to.have.length(1);
+    expect(paused).to.equal(straight);
+    expect(parseCheckpoint(straight).training!.iteration).to.equal(400);
+    a.close();
+    b.close();
+  });
+
+  it('reports progress, samples at the live temperature, and the live learning rate is saved', async () => {
+    const s = session();
+    s.send({ type: 'start', text, settings: settings({}), fromCheckpoint: false });
+    const first = await s.until(isSample);
+    expect(first.temperature).to.equal(1);
+    s.send({ type: 'set', temperature: 0.4, learningRate: 0.05 });
+    const next = await s.until(isSample);
+    expect(next.iteration).to.be.above(first.iteration);
+    expect(next.temperature).to.equal(0.4);
+    const p = await s.until(isProgress);
+    expect(p.charsPerSecond).to.be.above(0);
+    expect(p.smoothLoss).to.be.a('number');
+    s.send({ type: 'stop' });
+    const saved = parseCheckpoint(decodeText((await s.request({ type: 'save-checkpoint' }, isFile)).bytes));
+    expect(saved.training!.optimizer!.spec.learningRate).to.equal(0.05);
+    expect(saved.training!.hyperparameters.temperature).to.equal(0.4);
+    s.close();
+  });
+
+  it('bad input becomes one error event and training in progress goes on', async () => {
+    const s = session();
+    s.send({ type: 'start', text: '', settings: settings({}), fromCheckpoint: false });
+    expect(s.events.filter(isError).map((e) => e.message)).to.deep.equal([
+      'the training text is empty: paste some text, open a file or choose a corpus',
+    ]);
+    s.send({ type: 'start', text: 'short', settings: settings({ seqLength: 25 }), fromCheckpoint: false });
+    expect(s.events.filter(isError)[1]!.message).to.equal('the training text has 5 characters; sequence length 25 needs at least 26');
+    s.send({ type: 'start', text, settings: settings({}), fromCheckpoint: false });
+    await s.until(isProgress);
+    s.send({ type: 'load-checkpoint', name: 'broken.json', bytes: new TextEncoder().encode('{"format": "min-char-rnn", "vers').buffer });
+    s.send({ type: 'start', text, settings: settings({}), fromCheckpoint: false });
+    const errors = s.events.filter(isError).map((e) => e.message);
+    expect(errors[2]).to.match(/^cannot read checkpoint broken\.json: not valid JSON/);
+    expect(errors[3]).to.equal('a run is in progress: stop it before starting a new one');
+    const before = (await s.until(isProgress)).iteration;
+    const after = (await s.until((e): e is Extract<StudioEvent, { type: 'progress' }> => isProgress(e) && e.iteration > before)).iteration;
+    expect(after).to.be.above(before);
+    expect(s.events.filter(isPhase('stopped'))).to.have.length(0);
+    s.close();
+  });
+
+  it('a CLI checkpoint continues from its iteration, bit for bit as the CLI would; its own checkpoints resume in the CLI', async () => {
+    const dir = tempDir();
+    const cli = (args: string[]) => {
+      const r = runCli(args, { cwd: dir });
+      expect(r.status, r.stderr).to.equal(0);
+      return r;
+    };
+    cli(['train', '--corpus', DEFAULT_CORPUS, '--hidden-size', '24', '--iterations', '200', '--checkpoint', 'a.json', '--sample-every', '0']);
+    cli(['train', '--corpus', DEFAULT_CORPUS, '--hidden-size', '24', '--iterations', '300', '--checkpoint', 'straight.json', '--sample-every', '0']);
+    const s = session();
+    s.send({ type: 'load-checkpoint', name: 'a.json', bytes: readFileSync(join(dir, 'a.json')).buffer as ArrayBuffer });
+    const loaded = s.events.find((e): e is Extract<StudioEvent, { type: 'checkpoint-loaded' }> => e.type === 'checkpoint-loaded')!;
+    expect(loaded.summary.training!.iteration).to.equal(200);
+    const stopped = s.until(isPhase('stopped'));
+    s.send({ type: 'start', text, settings: settings({ ...loaded.summary.training!.settings, iterations: 300 }), fromCheckpoint: true });
+    const run = s.events.find((e): e is Extract<StudioEvent, { type: 'run' }> => e.type === 'run')!;
+    expect(run.startIteration).to.equal(200);
+    expect(run.note).to.equal('continuing a.json at iteration 200');
+    await stopped;
+    const page = decodeText((await s.request({ type: 'save-checkpoint' }, isFile)).bytes);
+    const ours = parseCheckpoint(page);
+    const theirs = parseCheckpoint(readFileSync(join(dir, 'straight.json'), 'utf8'));
+    expect(ours.training!.iteration).to.equal(300);
+    expect([...ours.params.data]).to.deep.equal([...theirs.params.data]);
+    expect([...ours.training!.hprev]).to.deep.equal([...theirs.training!.hprev]);
+    expect(ours.training!.smoothLoss).to.equal(theirs.training!.smoothLoss);
+
+    // And back: the CLI samples from the page's checkpoint and resumes it on the same text.
+    writeFileSync(join(dir, 'page.json'), page);
+    expect(cli(['sample', '--checkpoint', 'page.json', '--length', '50']).stdout.length).to.be.above(50);
+    const resumed = cli(['train', '--resume', 'page.json', '--corpus', DEFAULT_CORPUS, '--iterations', '400', '--checkpoint', 'b.json']);
+    expect(resumed.stderr).to.match(/resuming page\.json at iteration 300/);
+    expect(parseCheckpoint(readFileSync(join(dir, 'b.json'), 'utf8')).training!.iteration).to.equal(400);
+    s.close();
+  });
+});
