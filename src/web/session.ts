@@ -638,7 +638,8 @@ function summarize(c: LoadedCheckpoint): CheckpointSummary {
     sampleEvery: h.sampleEvery,
     sampleLength: h.sampleLength,
     seed: String(h.seed),
-    iterations: h.iterations,
+    // A run that reached its target continues until stopped (the page's "Stop after" left empty).
+    iterations: h.iterations !== null && h.iterations > t.iteration ? h.iterations : null,
     ...(typeof h.evalEvery === 'number' ? { evalEvery: h.evalEvery } : {}),
   };
   return {

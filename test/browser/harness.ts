@@ -2,7 +2,7 @@
 // and offline-quiet, serves folders, bundles TypeScript entries with esbuild, and evaluates code in a
 // page, returning JSON. No browser is downloaded: without a Chromium the browser tests skip with one
 // line saying why.
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -191,4 +191,23 @@ export async function runInChromium(browser: Browser, entry: string): Promise<un
     await server?.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Lets pages of `browser` download files into `dir`, and returns a function that waits (up to
+ * `timeoutMs`) for a finished download whose name matches `pattern` and gives its path.
+ */
+export async function downloadsTo(browser: Browser, dir: string): Promise<(pattern: RegExp, timeoutMs?: number) => Promise<string>> {
+  mkdirSync(dir, { recursive: true });
+  const session = await browser.target().createCDPSession();
+  await session.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
+  return async (pattern, timeoutMs = 30_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const name = readdirSync(dir).find((n) => pattern.test(n) && !n.endsWith('.crdownload'));
+      if (name) return join(dir, name);
+      if (Date.now() > deadline) throw new Error(`no download matching ${pattern} in ${dir} after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
 }
