@@ -76,8 +76,11 @@ function drawChart(): void {
   // Drawn at the size it is shown, so its text stays readable on a phone.
   const width = Math.max(440, Math.round($('chart').clientWidth || 800));
   const height = Math.round(Math.min(450, Math.max(220, width * 0.56)));
+  // A few hundred points are as many as the chart's width shows; fewer keep each redraw short.
+  const every = Math.ceil(chartTrain.length / 500);
+  const train = every > 1 ? chartTrain.filter((_, i) => i % every === 0 || i === chartTrain.length - 1) : chartTrain;
   $('chart').innerHTML = lossChartSvg(
-    { seqLength, train: chartTrain, validation: chartValidation },
+    { seqLength, train, validation: chartValidation },
     { title: 'Loss (bits per character)', width, height },
   );
 }
@@ -127,6 +130,7 @@ worker.event$.subscribe((e: StudioEvent) => {
       showNumbers(e.iteration, e.smoothLoss);
       if (phase === 'running' || e.charsPerSecond > 0) $('chars-per-second').textContent = String(Math.round(e.charsPerSecond));
       $('elapsed').textContent = formatElapsed(e.elapsedMs);
+      $('elapsed').dataset.ms = String(e.elapsedMs); // exact, for scripts (the benchmark reads it)
       for (const [i, l] of e.points) recordLoss(chartTrain, i, l);
       if (e.points.length > 0) chartDirty = true;
       return;
