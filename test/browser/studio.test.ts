@@ -11,6 +11,7 @@ import {
   chromiumOrSkipNotice,
   downloadsTo,
   launchChromium,
+  mainThreadTasks,
   openPage,
   PROJECT_ROOT,
   serveStatic,
@@ -47,46 +48,6 @@ async function waitForIteration(page: Page, atLeast: number, timeout = 120_000):
 
 async function waitForPhase(page: Page, phase: string): Promise<void> {
   await page.waitForFunction((p) => document.getElementById('phase')!.textContent === p, { timeout: 60_000, polling: 20 }, phase);
-}
-
-interface TraceEvent {
-  readonly ph: string;
-  readonly name: string;
-  readonly pid: number;
-  readonly tid: number;
-  readonly ts: number;
-  readonly dur?: number;
-  readonly tdur?: number;
-  readonly args?: { readonly name?: string; readonly data?: { readonly url?: string; readonly functionName?: string } };
-}
-
-/**
- * The page's main-thread tasks in a Chromium trace: wall and CPU (thread) time of each, in ms, and
- * what ran inside it (the events of more than 5 ms, with the script and function they ran).
- */
-function mainThreadTasks(trace: Uint8Array | undefined, pageUrl: string): Array<{ wallMs: number; cpuMs: number; what: string }> {
-  const events = (JSON.parse(Buffer.from(trace ?? new Uint8Array()).toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
-  // The trace covers every renderer (Chromium's own pages too): keep the one running our page's script.
-  const ours = new Set(events.filter((e) => e.args?.data?.url?.startsWith(pageUrl)).map((e) => e.pid));
-  const main = new Set(
-    events
-      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && ours.has(e.pid))
-      .map((e) => `${e.pid}:${e.tid}`),
-  );
-  const onMain = events.filter((e) => e.ph === 'X' && main.has(`${e.pid}:${e.tid}`));
-  const tasks = onMain.filter((e) => e.name === 'RunTask');
-  const within = (task: TraceEvent): TraceEvent[] =>
-    onMain.filter((e) => e !== task && e.pid === task.pid && e.tid === task.tid && e.ts >= task.ts && e.ts < task.ts + (task.dur ?? 0));
-  return tasks
-    // Puppeteer's own scripts in the page (its polling for waitForFunction) are the test's, not the page's.
-    .filter((task) => !within(task).some((e) => e.args?.data?.url?.startsWith('pptr:')))
-    .map((task) => {
-      const inside = within(task).filter((e) => (e.dur ?? 0) > 5000);
-      const what = inside
-        .map((e) => `${e.name} ${((e.dur ?? 0) / 1000).toFixed(0)} ms${e.args?.data?.url ? ` (${e.args.data.url.split('/').pop()} ${e.args.data.functionName ?? ''})` : ''}`)
-        .join(', ');
-      return { wallMs: (task.dur ?? 0) / 1000, cpuMs: (task.tdur ?? task.dur ?? 0) / 1000, what };
-    });
 }
 
 describe('studio in Chromium', function () {
