@@ -209,32 +209,9 @@ class Session {
 
   private fresh(text: string, s: StudioSettings): { run: Run; note: string } {
     const corpus = createCorpus(text);
-    const N = corpus.ids.length;
-    requireLength(N, s.seqLength);
-    const valFraction = defaultValidationFraction(N, s.seqLength);
-    const { train, validation } = splitCorpus(corpus, valFraction, s.seqLength);
-    const run = newRun({
-      vocab: corpus.vocab,
-      train,
-      validation,
-      valFraction,
-      fingerprint: fingerprintText(text),
-      hiddenSize: s.hiddenSize,
-      seqLength: s.seqLength,
-      seed: s.seed,
-      clip: 5,
-      clipNorm: null,
-      optimizer: resolveOptimizerSpec({ name: s.optimizer, learningRate: s.learningRate }),
-      settings: s,
-      extraHyperparameters: {},
-      base: {},
-      startIteration: 0,
-      lossHistory: [],
-      valHistory: [],
-      best: undefined,
-    });
-    const held = validation ? `, ${validation.ids.length} held out for validation` : '';
-    return { run, note: `new run: ${N} characters, ${corpus.vocab.size} distinct${held}` };
+    const run = runFromSettings(corpus, fingerprintText(text), s);
+    const held = run.validation ? `, ${run.validation.ids.length} held out for validation` : '';
+    return { run, note: `new run: ${corpus.ids.length} characters, ${corpus.vocab.size} distinct${held}` };
   }
 
   private fromCheckpoint(text: string, s: StudioSettings): { run: Run; note: string } {
@@ -250,30 +227,7 @@ class Session {
     const t = checkpoint.training;
     if (!t) {
       // Weights only (as `train --init`): a new run from them, with the page's other settings.
-      requireLength(N, s.seqLength);
-      const valFraction = defaultValidationFraction(N, s.seqLength);
-      const { train, validation } = splitCorpus(corpus, valFraction, s.seqLength);
-      const run = newRun({
-        vocab: checkpoint.vocab,
-        train,
-        validation,
-        valFraction,
-        fingerprint,
-        hiddenSize: checkpoint.params.hiddenSize,
-        seqLength: s.seqLength,
-        seed: s.seed,
-        clip: 5,
-        clipNorm: null,
-        optimizer: resolveOptimizerSpec({ name: s.optimizer, learningRate: s.learningRate }),
-        settings: s,
-        extraHyperparameters: {},
-        base: { params: checkpoint.params },
-        startIteration: 0,
-        lossHistory: [],
-        valHistory: [],
-        best: undefined,
-      });
-      return { run, note: `new run from the weights of ${name}` };
+      return { run: runFromSettings(corpus, fingerprint, s, checkpoint.params), note: `new run from the weights of ${name}` };
     }
     const h = t.hyperparameters;
     requireLength(N, h.seqLength);
@@ -554,6 +508,33 @@ class Session {
       complete: () => flush(true),
     });
   }
+}
+
+/** A new run on `corpus` with the page's settings, from fresh weights or from `params`. */
+function runFromSettings(corpus: Corpus, fingerprint: CorpusFingerprint, s: StudioSettings, params?: Params): Run {
+  requireLength(corpus.ids.length, s.seqLength);
+  const valFraction = defaultValidationFraction(corpus.ids.length, s.seqLength);
+  const { train, validation } = splitCorpus(corpus, valFraction, s.seqLength);
+  return newRun({
+    vocab: corpus.vocab,
+    train,
+    validation,
+    valFraction,
+    fingerprint,
+    hiddenSize: params?.hiddenSize ?? s.hiddenSize,
+    seqLength: s.seqLength,
+    seed: s.seed,
+    clip: 5,
+    clipNorm: null,
+    optimizer: resolveOptimizerSpec({ name: s.optimizer, learningRate: s.learningRate }),
+    settings: s,
+    extraHyperparameters: {},
+    base: params ? { params } : {},
+    startIteration: 0,
+    lossHistory: [],
+    valHistory: [],
+    best: undefined,
+  });
 }
 
 function newRun(r: {

@@ -143,7 +143,7 @@ describe('studio in Chromium', function () {
     expect(busiest, `the CPU time of the busiest main-thread task (ms): ${top.what}`).to.be.below(50);
     if (longTasks.length > 0) {
       // Long in wall time only: the OS gave the thread no core (a shared machine), the page did not block.
-      console.log(`      note: ${longTasks.length} long task(s) of ${longTasks.map((d) => d.toFixed(0)).join(', ')} ms wall time, ` +
+      console.log(`\n  note: ${longTasks.length} long task(s) of ${longTasks.map((d) => d.toFixed(0)).join(', ')} ms wall time, ` +
         `but no main-thread task used more than ${busiest.toFixed(1)} ms of CPU: the machine was busy`);
     }
     await page.click('#stop');

@@ -224,18 +224,23 @@ form.control('optimizer').addEventListener('change', () =>
   }),
 );
 
-$('load-checkpoint').addEventListener('change', () =>
-  act(() => {
-    const input = $('load-checkpoint') as HTMLInputElement;
-    const file = input.files?.[0];
-    if (!file) return;
-    void file.arrayBuffer().then(
-      (bytes) => worker.send({ type: 'load-checkpoint', name: file.name, bytes }),
-      () => showError(`Cannot read ${file.name}.`),
-    );
-    input.value = ''; // so that opening the same file again is noticed
-  }),
-);
+/** Calls `use` with the bytes of the file chosen in the file input `id` (each choice, even the same file again). */
+function onFileChosen(id: string, use: (name: string, bytes: ArrayBuffer) => void): void {
+  const input = $<HTMLInputElement>(id);
+  input.addEventListener('change', () =>
+    act(() => {
+      const file = input.files?.[0];
+      if (!file) return;
+      void file.arrayBuffer().then(
+        (bytes) => act(() => use(file.name, bytes)),
+        () => showError(`Cannot read ${file.name}.`),
+      );
+      input.value = '';
+    }),
+  );
+}
+
+onFileChosen('load-checkpoint', (name, bytes) => worker.send({ type: 'load-checkpoint', name, bytes }));
 
 $('generate').addEventListener('click', () =>
   act(() => {
@@ -281,34 +286,19 @@ corpusBox.addEventListener('input', () => {
   choice.value = '';
   describeText();
 });
-$('corpus-file').addEventListener('change', () =>
-  act(() => {
-    const input = $('corpus-file') as HTMLInputElement;
-    const file = input.files?.[0];
-    if (!file) return;
-    void file.arrayBuffer().then(
-      (bytes) => {
-        let text: string;
-        try {
-          text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-        } catch {
-          showError(`${file.name} is not UTF-8 text; the training text is unchanged.`);
-          return;
-        }
-        if (text.length === 0) {
-          showError(`${file.name} is empty; the training text is unchanged.`);
-          return;
-        }
-        corpusBox.value = text;
-        choice.value = '';
-        describeText();
-        showStatus(`Opened ${file.name}.`);
-      },
-      () => showError(`Cannot read ${file.name}.`),
-    );
-    input.value = '';
-  }),
-);
+onFileChosen('corpus-file', (name, bytes) => {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new Error(`${name} is not UTF-8 text; the training text is unchanged.`);
+  }
+  if (text.length === 0) throw new Error(`${name} is empty; the training text is unchanged.`);
+  corpusBox.value = text;
+  choice.value = '';
+  describeText();
+  showStatus(`Opened ${name}.`);
+});
 
 if (corpora.length > 0) {
   choice.value = corpora[0].name;
