@@ -151,17 +151,20 @@ describe('studio in Chromium', function () {
     expect(errors).to.deep.equal([]);
   });
 
-  it('pause freezes #iteration and resume continues it', async () => {
+  it('pause freezes #iteration and resume continues it (driven from the keyboard)', async () => {
     const { page } = await open();
-    await page.click('#start');
+    await page.focus('#start');
+    await page.keyboard.press('Enter');
     await waitForIteration(page, 100);
-    await page.click('#pause');
+    await page.focus('#pause');
+    await page.keyboard.press('Space');
     await waitForPhase(page, 'paused');
     const paused = await iterationOf(page);
     await new Promise((r) => setTimeout(r, 700));
     expect(await iterationOf(page)).to.equal(paused);
     expect(await page.$eval('#resume', (b) => (b as HTMLButtonElement).disabled)).to.equal(false);
-    await page.click('#resume');
+    await page.focus('#resume');
+    await page.keyboard.press('Enter');
     await waitForIteration(page, paused + 50);
     await page.click('#stop');
   });
