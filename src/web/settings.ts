@@ -46,7 +46,7 @@ export const SETTING_FIELDS: readonly SettingField[] = [
   { id: 'seq-length', key: 'seqLength', label: 'Sequence length', help: 'T, characters per window of backprop through time', group: 'model', fixedByCheckpoint: true, kind: 'integer', min: 1, max: 1000, default: 25 },
   { id: 'optimizer', key: 'optimizer', label: 'Optimizer', help: 'the update rule', group: 'training', fixedByCheckpoint: true, kind: 'choice', choices: OPTIMIZER_NAMES.map((n) => [n, n] as const), default: 'adagrad' },
   { id: 'learning-rate', key: 'learningRate', label: 'Learning rate', help: 'step size; changes apply at once', group: 'training', fixedByCheckpoint: false, kind: 'number', min: 1e-6, max: 10, default: 0.1, step: 'any' },
-  { id: 'iterations', key: 'iterations', label: 'Stop after', help: 'iterations; empty trains until stopped', group: 'training', fixedByCheckpoint: false, kind: 'integer', min: 1, max: 1e9, default: null },
+  { id: 'iterations', key: 'iterations', label: 'Stop at iteration', help: 'the run ends there; empty trains until stopped', group: 'training', fixedByCheckpoint: false, kind: 'integer', min: 1, max: 1e9, default: null },
   { id: 'seed', key: 'seed', label: 'Seed', help: 'of the initial weights and the sampler', group: 'training', fixedByCheckpoint: true, kind: 'text', default: '1' },
   { id: 'eval-every', key: 'evalEvery', label: 'Validate every', help: 'iterations between validation losses; 0 never', group: 'training', fixedByCheckpoint: false, kind: 'integer', min: 0, max: 1e9, default: 250 },
   { id: 'temperature', key: 'temperature', label: 'Temperature', help: 'of samples: below 1 safer, above 1 wilder; changes apply at once', group: 'sampling', fixedByCheckpoint: false, kind: 'number', min: 0.05, max: 3, default: 1, step: '0.01' },

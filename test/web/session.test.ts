@@ -168,3 +168,37 @@ describe('studio session', function () {
     s.close();
   });
 });
+
+describe('studio session with weights only', function () {
+  this.timeout(60_000);
+
+  it('a safetensors export starts a new run from its weights and generates text; without a model, one error', async () => {
+    const s = session();
+    const none = await s.request({ type: 'generate', prime: 'The ', length: 10, temperature: 1, seed: '1' }, isError);
+    expect(none.message).to.equal('there is no model yet: start training or load a checkpoint');
+    s.send({ type: 'start', text, settings: settings({ iterations: 50 }), fromCheckpoint: false });
+    await s.until(isPhase('stopped'));
+    const st = await s.request({ type: 'save-safetensors' }, isFile);
+    expect(st.name).to.equal('min-char-rnn-iter-50.safetensors');
+    const loaded = await s.request(
+      { type: 'load-checkpoint', name: st.name, bytes: st.bytes },
+      (e): e is Extract<StudioEvent, { type: 'checkpoint-loaded' }> => e.type === 'checkpoint-loaded',
+    );
+    expect(loaded.summary).to.deep.equal({ format: 'safetensors', hiddenSize: 24, vocabSize: 64 });
+    const generated: string[] = [];
+    await s.request({ type: 'generate', prime: 'The ', length: 300, temperature: 0.7, seed: '3' }, (e): e is StudioEvent => {
+      if (e.type === 'generated') generated.push(e.text);
+      return e.type === 'generated' && e.done;
+    });
+    expect([...generated.join('')]).to.have.length(300);
+    const bad = await s.request({ type: 'generate', prime: 'ü', length: 10, temperature: 1, seed: '1' }, isError);
+    expect(bad.message).to.match(/prime character .* is not in the vocabulary/);
+    const run = await s.request(
+      { type: 'start', text, settings: settings({ iterations: 20 }), fromCheckpoint: true },
+      (e): e is Extract<StudioEvent, { type: 'run' }> => e.type === 'run',
+    );
+    expect(run.note).to.equal(`new run from the weights of ${st.name}`);
+    expect(run.startIteration).to.equal(0);
+    s.close();
+  });
+});
