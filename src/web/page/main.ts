@@ -305,7 +305,5 @@ if (corpora.length > 0) {
   corpusBox.value = corpora[0].text;
 }
 describeText();
-drawChart();
-chartDirty = true;
-drawChart();
+resetChart([], []); // the empty frame, so the chart's place is visible before training
 refreshControls();
