@@ -44,6 +44,7 @@ export { clipByValue } from './operators/clipByValue.js';
 export { clipByGlobalNorm, globalNorm } from './operators/clipByGlobalNorm.js';
 export {
   evaluateEvery,
+  evaluateStep,
   heldOutLoss,
   type EvaluateEveryConfig,
   type Evaluation,
@@ -75,6 +76,7 @@ export {
   stepDecay,
   exponentialDecay,
   cosineDecay,
+  linearWarmup,
   constantSchedule,
   createSchedule,
   parseSchedule,
@@ -103,6 +105,9 @@ export {
   type ResumeState,
   type ValidationConfig,
   type TrainedStep,
+  type TrainedModel,
+  type TrainingResult,
+  type TrainingEndReason,
   type LossRecord,
 } from './pipeline/train.js';
 
@@ -120,6 +125,7 @@ export {
   snapshotTraining,
   resumeConfig,
   resumeStateOf,
+  trainingCheckpoint,
   recordLoss,
   encodeTrainingState,
   decodeTrainingState,

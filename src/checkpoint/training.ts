@@ -11,7 +11,7 @@ import type { RandomState } from '../model/rng.js';
 import { copyOptimizerState, type OptimizedStep, type OptimizerState } from '../optimizers/optimizer.js';
 import { resolveOptimizerSpec, type OptimizerSpec } from '../optimizers/registry.js';
 import { createSchedule } from '../optimizers/schedules.js';
-import type { ResumeState, TrainConfig } from '../pipeline/train.js';
+import { trainingOptimizerSpec, type ResumeState, type TrainConfig, type Training } from '../pipeline/train.js';
 import type { JsonLike } from './json.js';
 
 /**
@@ -94,8 +94,7 @@ export interface SnapshotInfo {
   readonly lossHistory?: ReadonlyArray<readonly [number, number]>;
 }
 
-/** Longest loss history kept; beyond it every other point is dropped (a chart needs no more). */
-export const MAX_LOSS_HISTORY = 2000;
+export { MAX_LOSS_HISTORY, recordLoss } from '../util/lossHistory.js';
 
 /**
  * Captures a checkpoint from a fully processed step (after the optimizer and smoothLoss stages), during
@@ -162,19 +161,6 @@ function copyValidation(v: ValidationState): ValidationState {
 }
 
 /**
- * Appends `[iteration, smoothLoss]` to a loss history, dropping every other old point when it grows past
- * {@link MAX_LOSS_HISTORY}, so the history covers the whole run at bounded size.
- */
-export function recordLoss(history: Array<readonly [number, number]>, iteration: number, smoothLoss: number): void {
-  history.push([iteration, smoothLoss]);
-  if (history.length > MAX_LOSS_HISTORY) {
-    const kept = history.filter((_, i) => i % 2 === 0 || i === history.length - 1);
-    history.length = 0;
-    history.push(...kept);
-  }
-}
-
-/**
  * The pipeline state a checkpoint continues from, for `TrainConfig.resume`.
  *
  * @param training The checkpoint's training state.
@@ -222,8 +208,68 @@ export function resumeConfig(checkpoint: TrainingCheckpoint): TrainConfig {
     logEvery: h.logEvery,
     init: checkpoint.params,
     ...(t.optimizer ? { optimizer: { ...t.optimizer.spec } } : {}),
+    // Older checkpoints record no clipping: they trained with the classic ±5, the default.
+    ...(typeof h.clip === 'number' ? { clip: h.clip } : {}),
+    ...(typeof h.clipNorm === 'number' ? { clipNorm: h.clipNorm } : {}),
     resume: resumeStateOf(t),
   };
+}
+
+/**
+ * A resumable checkpoint of a {@link train} run, taken between steps or after `done`: the weights,
+ * optimizer memory, hidden state, data position, smooth loss, sampler, hyperparameters and the loss and
+ * validation history. `resumeConfig` turns it back into a config that continues the run exactly.
+ *
+ * ```ts
+ * import { createCorpus, resumeConfig, serializeTrainingCheckpoint, train, trainingCheckpoint } from 'min-char-rnn';
+ *
+ * const corpus = createCorpus('hello world. '.repeat(50));
+ * const run = train(corpus, { hiddenSize: 16, iterations: 100, sampleEvery: 0 });
+ * run.start();
+ * await run.done;
+ * const checkpoint = trainingCheckpoint(run);
+ * const json = serializeTrainingCheckpoint(checkpoint); // or writeTrainingCheckpointFile from 'min-char-rnn/node'
+ * const more = train(corpus, { ...resumeConfig(checkpoint), iterations: 200 }); // continues at iteration 100
+ * ```
+ *
+ * @param run A run that has completed at least one step.
+ * @param info Anything to record beside what the run knows (e.g. `corpus`, a fingerprint of the text, or
+ *   extra `hyperparameters`).
+ * @returns The checkpoint (copies: it stays valid as the run goes on).
+ */
+export function trainingCheckpoint(
+  run: Training,
+  info?: Partial<SnapshotInfo>,
+): TrainingCheckpoint & { readonly training: TrainingState } {
+  const step = run.lastStep();
+  if (!step) throw new ConfigError('run', 'not started', 'a run that has completed at least one step');
+  const c = run.config;
+  const spec = trainingOptimizerSpec(c);
+  const optimizer = spec ? resolveOptimizerSpec(spec) : undefined;
+  const hyperparameters: TrainingHyperparameters = {
+    hiddenSize: c.hiddenSize,
+    seqLength: c.seqLength,
+    learningRate: optimizer?.learningRate ?? c.learningRate ?? 0,
+    seed: c.seed,
+    iterations: Number.isFinite(c.iterations) ? c.iterations : null,
+    sampleEvery: c.sampleEvery,
+    sampleLength: c.sampleLength,
+    temperature: c.temperature,
+    logEvery: c.logEvery,
+    clip: c.clip ?? 0,
+    clipNorm: c.clipNorm,
+    ...info?.hyperparameters,
+  };
+  const history = run.validationHistory;
+  const best = history.reduce<Evaluation | undefined>((b, v) => (b === undefined || v.loss < b.loss ? v : b), undefined);
+  return snapshotTraining(step, {
+    vocab: run.corpus.vocab,
+    ...(optimizer ? { optimizer } : {}),
+    ...(c.validation ? { validation: { trainLength: run.corpus.ids.length, history, ...(best ? { best } : {}) } } : {}),
+    lossHistory: run.lossHistory,
+    ...info,
+    hyperparameters,
+  });
 }
 
 /** The training state as a JSON-able value (numbers checked and written exactly by `jsonText`). */

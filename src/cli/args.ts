@@ -60,7 +60,7 @@ function convert(spec: FlagSpec, raw: string): FlagValue {
 }
 
 /**
- * Parses `--name value`, `--name=value` and boolean `--name`. Positional arguments are refused (the
+ * Parses `--name value`, `--name=value` and boolean `--name` (and `-h` for `--help`). Positional arguments are refused (the
  * commands take none). Returns the values by flag name; absent flags are absent.
  */
 export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], command: string): Map<string, FlagValue> {
@@ -68,6 +68,12 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], 
   const out = new Map<string, FlagValue>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    // `-h` is the one short flag: what anyone tries first for help.
+    if (arg === '-h' && byName.get('help')?.kind === 'boolean') {
+      if (out.has('help')) throw new UsageError('--help is given twice');
+      out.set('help', true);
+      continue;
+    }
     if (!arg.startsWith('--') || arg === '--') {
       throw new UsageError(`unexpected argument ${JSON.stringify(arg)} (see min-char-rnn ${command} --help)`);
     }

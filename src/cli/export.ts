@@ -7,14 +7,14 @@ import { decodeCheckpoint } from '../checkpoint/decode.js';
 import { CheckpointError } from '../errors.js';
 import { parameterCount } from '../model/params.js';
 import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args.js';
-import { formatInteger } from './report.js';
+import { formatInteger, processIO, type CommandIO } from './report.js';
 
 export const EXPORT_FLAGS: readonly FlagSpec[] = [
   { name: 'checkpoint', kind: 'string', value: 'FILE', help: 'the model to export: a checkpoint (.json) or a .safetensors file (required)' },
   { name: 'out', kind: 'string', value: 'FILE', help: 'where to write it (required; replaced atomically)' },
   { name: 'format', kind: 'string', value: 'F', help: 'safetensors or json', default: 'json when FILE ends in .json, else safetensors' },
   { name: 'json', kind: 'boolean', help: 'report as a JSON line' },
-  { name: 'help', kind: 'boolean', help: 'show this help' },
+  { name: 'help', kind: 'boolean', help: 'show this help (also -h)' },
 ];
 
 export const EXPORT_HELP = formatHelp(
@@ -29,10 +29,10 @@ export const EXPORT_HELP = formatHelp(
 );
 
 /** Runs `min-char-rnn export`; resolves with the exit code. */
-export function exportCommand(argv: readonly string[]): Promise<number> {
+export function exportCommand(argv: readonly string[], io: CommandIO = processIO()): Promise<number> {
   const f = parseFlags(argv, EXPORT_FLAGS, 'export');
   if (f.get('help')) {
-    process.stdout.write(EXPORT_HELP);
+    io.stdout.write(EXPORT_HELP);
     return Promise.resolve(0);
   }
   const from = f.get('checkpoint') as string | undefined;
@@ -61,9 +61,9 @@ export function exportCommand(argv: readonly string[]): Promise<number> {
   }
   const parameters = parameterCount(model.params.hiddenSize, model.vocab.size);
   if (f.get('json') === true) {
-    process.stdout.write(`${JSON.stringify({ type: 'export', path: out, format, bytes: bytes.length, tensors: 5, parameters })}\n`);
+    io.stdout.write(`${JSON.stringify({ type: 'export', path: out, format, bytes: bytes.length, tensors: 5, parameters })}\n`);
   } else {
-    process.stdout.write(
+    io.stdout.write(
       `wrote ${out} (${format}: 5 tensors, ${formatInteger(parameters)} parameters, ${formatInteger(bytes.length)} bytes)\n`,
     );
   }

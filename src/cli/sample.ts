@@ -4,6 +4,7 @@ import { CorpusError } from '../errors.js';
 import { defaultPrime, generate } from '../model/generate.js';
 import { now } from '../util/macrotask.js';
 import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args.js';
+import { processIO, type CommandIO } from './report.js';
 
 export const SAMPLE_FLAGS: readonly FlagSpec[] = [
   { name: 'checkpoint', kind: 'string', value: 'FILE', help: 'the model: a checkpoint (.json) or a .safetensors export (required)' },
@@ -14,7 +15,7 @@ export const SAMPLE_FLAGS: readonly FlagSpec[] = [
   { name: 'argmax', kind: 'boolean', help: 'always take the most likely character (no randomness)' },
   { name: 'top-k', kind: 'positive-integer', value: 'K', help: 'draw only among the K most likely characters', default: 'all' },
   { name: 'json', kind: 'boolean', help: 'print JSON lines instead of plain text' },
-  { name: 'help', kind: 'boolean', help: 'show this help' },
+  { name: 'help', kind: 'boolean', help: 'show this help (also -h)' },
 ];
 
 export const SAMPLE_HELP = formatHelp(
@@ -32,10 +33,10 @@ export const SAMPLE_HELP = formatHelp(
 const FLUSH_MS = 20;
 
 /** Runs `min-char-rnn sample`; resolves with the exit code. */
-export function sampleCommand(argv: readonly string[]): Promise<number> {
+export function sampleCommand(argv: readonly string[], io: CommandIO = processIO()): Promise<number> {
   const f = parseFlags(argv, SAMPLE_FLAGS, 'sample');
   if (f.get('help')) {
-    process.stdout.write(SAMPLE_HELP);
+    io.stdout.write(SAMPLE_HELP);
     return Promise.resolve(0);
   }
   const path = f.get('checkpoint') as string | undefined;
@@ -47,6 +48,9 @@ export function sampleCommand(argv: readonly string[]): Promise<number> {
   const temperature = (f.get('temperature') as number | undefined) ?? 1;
   const seed = (f.get('seed') as string | undefined) ?? '1';
   const json = f.get('json') === true;
+  if (greedy && f.has('temperature')) {
+    io.stderr.write('min-char-rnn: --temperature has no effect with --argmax (the most likely character is the same at any temperature)\n');
+  }
 
   const model = loadCheckpointFile(path);
   const prime = (f.get('prime') as string | undefined) ?? defaultPrime(model.vocab);
@@ -59,7 +63,7 @@ export function sampleCommand(argv: readonly string[]): Promise<number> {
     throw e;
   }
 
-  const stdout = process.stdout;
+  const stdout = io.stdout;
   const write = (s: string): void => {
     stdout.write(s);
   };
@@ -109,7 +113,7 @@ export function sampleCommand(argv: readonly string[]): Promise<number> {
       end(130);
     };
     // A closed pipe (`| head`) is not an error worth a message: stop generating.
-    stdout.on('error', (e: NodeJS.ErrnoException) => {
+    stdout.on?.('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EPIPE') end(0);
     });
     process.on('SIGINT', onSignal);
@@ -122,7 +126,7 @@ export function sampleCommand(argv: readonly string[]): Promise<number> {
       },
       error: (e: Error) => {
         flush();
-        process.stderr.write(`min-char-rnn: ${e.message}\n`);
+        io.stderr.write(`min-char-rnn: ${e.message}\n`);
         end(1);
       },
       complete: () => {

@@ -10,7 +10,8 @@ import { train, type TrainConfig, type TrainedStep } from '../pipeline/train.js'
 import { lossChartSvg } from '../plot/lossChart.js';
 import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args.js';
 import { DEFAULT_CORPUS } from './corpusFile.js';
-import { formatStatus, Meter, startRecord, stdoutOutput, type Output } from './report.js';
+import { formatStatus, Meter, processIO, startRecord, stdoutOutput, type CommandIO, type Output } from './report.js';
+import { trainHeader, trainSummary } from './trainReport.js';
 import { optimizerFromFlags } from './optimizerFlags.js';
 import { planTraining, type TrainOptions, type TrainPlan } from './trainPlan.js';
 
@@ -36,8 +37,8 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
     name: 'lr-schedule',
     kind: 'string',
     value: 'SPEC',
-    help: 'learning-rate multiplier by iteration: step:every=N[,factor=F] | exp:gamma=G | cosine:total=N[,warmup=N][,min=F] | constant',
-    default: 'constant',
+    help: 'learning-rate multiplier by iteration: step:every=N[,factor=F] | exp:gamma=G | cosine:total=N[,warmup=N][,min=F] | warmup:steps=N | constant',
+    default: 'constant; warmup:steps=1000 with --init',
   },
   { name: 'clip', kind: 'number', value: 'X', help: 'clip each gradient element to [-X, X]; 0 = off', default: '5' },
   { name: 'clip-norm', kind: 'positive-number', value: 'X', help: 'then scale gradients down to global norm X when above it', default: 'off' },
@@ -47,14 +48,14 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
   { name: 'sample-length', kind: 'positive-integer', value: 'N', help: 'characters per sample', default: '200' },
   { name: 'temperature', kind: 'positive-number', value: 'X', help: 'sampling temperature', default: '1' },
   { name: 'log-every', kind: 'positive-integer', value: 'N', help: 'report the loss every N iterations', default: '100' },
-  { name: 'init', kind: 'string', value: 'FILE', help: 'start from the weights (and vocabulary) of a checkpoint or .safetensors file' },
+  { name: 'init', kind: 'string', value: 'FILE', help: 'start from the weights (and vocabulary) of a checkpoint or .safetensors file, measured first; the learning rate warms up' },
   { name: 'checkpoint', kind: 'string', value: 'FILE', help: 'save the training state to FILE (atomically) every --checkpoint-every iterations, at the end and on Ctrl-C' },
   { name: 'checkpoint-every', kind: 'positive-integer', value: 'N', help: 'how often to save the checkpoint and the chart', default: '1000' },
   { name: 'resume', kind: 'string', value: 'FILE', help: 'continue the run saved in checkpoint FILE exactly (--iterations is the total to reach; checkpoints go to FILE unless --checkpoint says otherwise)' },
   { name: 'val-fraction', kind: 'number', value: 'F', help: 'hold out the last F of the corpus for validation, 0 = none', default: '0.05 when 5% is at least 10 windows, else 0' },
-  { name: 'eval-every', kind: 'count', value: 'N', help: 'measure the validation loss every N iterations, 0 = never', default: '1000, more for large held-out parts' },
-  { name: 'keep-best', kind: 'string', value: 'FILE', help: 'also keep the checkpoint with the lowest validation loss in FILE' },
-  { name: 'plot', kind: 'string', value: 'FILE', help: 'write an SVG chart of the training and validation loss at every checkpoint and at the end' },
+  { name: 'eval-every', kind: 'count', value: 'N', help: 'measure the validation loss every N iterations and at the end, 0 = never', default: '1000, more for large held-out parts' },
+  { name: 'keep-best', kind: 'string', value: 'FILE', help: 'also keep the checkpoint with the lowest validation loss in FILE (remembered by --resume)' },
+  { name: 'plot', kind: 'string', value: 'FILE', help: 'write an SVG chart of the training and validation loss at every checkpoint and at the end (remembered by --resume)' },
   {
     name: 'kernel',
     kind: 'string',
@@ -63,7 +64,7 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
     default: 'auto',
   },
   { name: 'json', kind: 'boolean', help: 'print JSON lines instead of text' },
-  { name: 'help', kind: 'boolean', help: 'show this help' },
+  { name: 'help', kind: 'boolean', help: 'show this help (also -h)' },
 ];
 
 export const TRAIN_HELP = formatHelp(
@@ -145,17 +146,22 @@ export function parseTrainOptions(argv: readonly string[]): TrainOptions | 'help
 }
 
 /** Runs `min-char-rnn train`; resolves with the exit code. */
-export function trainCommand(argv: readonly string[]): Promise<number> {
+export function trainCommand(argv: readonly string[], io: CommandIO = processIO()): Promise<number> {
   const opts = parseTrainOptions(argv);
   if (opts === 'help') {
-    process.stdout.write(TRAIN_HELP);
+    io.stdout.write(TRAIN_HELP);
     return Promise.resolve(0);
   }
   const plan = planTraining(opts);
-  const out = stdoutOutput();
+  // JSON mode writes JSON lines only, on a terminal too: no status line.
+  const out = stdoutOutput(io.stdout, io.stderr, { live: !opts.json });
   for (const n of plan.notices) out.notice(n);
   if (plan.target !== undefined && plan.startIteration >= plan.target) {
-    out.notice(`the checkpoint is already at iteration ${plan.startIteration}; nothing to do (raise --iterations to train further)`);
+    out.notice(
+      plan.resumedFrom !== undefined
+        ? `the checkpoint is already at iteration ${plan.startIteration}; nothing to do (raise --iterations to train further)`
+        : `--iterations ${plan.target}: nothing to train (give a positive number of iterations)`,
+    );
     if (opts.json) out.line(JSON.stringify({ type: 'end', reason: 'completed', iterations: plan.startIteration, seconds: 0, charsPerSecond: 0 }));
     return Promise.resolve(0);
   }
@@ -164,20 +170,26 @@ export function trainCommand(argv: readonly string[]): Promise<number> {
 
 /** Trains according to `plan`, printing progress to `out`; resolves with the exit code. */
 function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<number> {
-  const run = train(plan.train, plan.config);
+  let stopRequested = false;
+  // The step a stop lands on is the run's last: evaluate it too, so the run ends measured (the
+  // pipeline already evaluates the last iteration of --iterations).
+  const validation = plan.config.validation && { ...plan.config.validation, alsoAt: () => stopRequested || out.closed };
+  const run = train(plan.train, validation ? { ...plan.config, validation } : plan.config);
   const meter = new Meter();
-  const { seqLength, logEvery, target, checkpointPath, keepBestPath, plotPath, checkpointEvery } = plan;
+  const { seqLength, logEvery, target, checkpointPath, keepBestPath, plotPath, checkpointEvery, evalEvery } = plan;
   const hiddenSize = plan.hyperparameters.hiddenSize;
   const V = plan.vocab.size;
   const lossHistory = plan.lossHistory;
   const valHistory = plan.valHistory;
   let best: Evaluation | undefined = plan.best;
+  let bestSaved: Evaluation | undefined; // the evaluation whose model this run wrote to --keep-best
   let lastVal: Evaluation | undefined = valHistory[valHistory.length - 1];
   let last: { iteration: number; smoothLoss: number } | undefined;
+  let finalPoint: readonly [number, number] | undefined; // the last iteration's loss, when not a logged one
   let lastStatus = 0; // first draw after 0.1 s, once the speed means something
-  let stopRequested = false;
   let finished = false;
   let savedAt: number | undefined; // iteration count of the last checkpoint written by this run
+  let plotWritten = false;
   let finalSaveFailed = false;
 
   const snapshot = (s: TrainedStep): TrainingCheckpoint =>
@@ -194,8 +206,10 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
 
   const writePlot = (): void => {
     if (plotPath === undefined) return;
+    const points = finalPoint ? [...lossHistory, finalPoint] : lossHistory;
     try {
-      writeFileAtomic(plotPath, lossChartSvg({ seqLength, train: lossHistory, validation: valHistory }));
+      writeFileAtomic(plotPath, lossChartSvg({ seqLength, train: points, validation: valHistory }));
+      plotWritten = true;
     } catch (e) {
       out.notice(`warning: cannot write plot ${plotPath}: ${fsReason(e)}`);
     }
@@ -223,14 +237,23 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
     if (out.closed) stopRequested = true; // nobody reads on: stop as on Ctrl-C, saving the checkpoint
     last = { iteration: s.iteration, smoothLoss: s.smoothLoss };
     meter.add(s.inputs.length);
+    const n = s.iteration + 1; // iterations completed
+    const final = stopRequested || n === target;
     if (s.sample) {
       if (json) out.line(JSON.stringify({ type: 'sample', iter: s.iteration, text: s.sample.text }));
       else out.line(`----\n ${s.sample.text} \n----`);
     }
-    if (s.iteration % logEvery === 0) {
-      recordLoss(lossHistory, s.iteration, s.smoothLoss);
-      if (json) out.line(JSON.stringify({ type: 'loss', iter: s.iteration, loss: s.loss, smoothLoss: s.smoothLoss }));
-      else out.line(`iter ${s.iteration}, loss: ${s.smoothLoss.toFixed(6)}`);
+    const logged = s.iteration % logEvery === 0;
+    if (logged || final) {
+      // The last iteration is logged too, marked `final` in JSON when it is not a regular one (a
+      // resumed run's lines then match an uninterrupted run's, final lines aside).
+      if (logged) recordLoss(lossHistory, s.iteration, s.smoothLoss);
+      else finalPoint = [s.iteration, s.smoothLoss];
+      if (json) {
+        out.line(JSON.stringify({ type: 'loss', iter: s.iteration, loss: s.loss, smoothLoss: s.smoothLoss, ...(logged ? {} : { final: true }) }));
+      } else {
+        out.line(`iter ${s.iteration}, loss: ${s.smoothLoss.toFixed(6)}`);
+      }
     }
     let ckpt: TrainingCheckpoint | undefined;
     if (s.validation) {
@@ -244,20 +267,20 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
         ckpt = snapshot(s);
         try {
           writeTrainingCheckpointFile(keepBestPath, ckpt);
+          bestSaved = v;
           bestNote = ` (best so far: saved to ${keepBestPath})`;
         } catch (e) {
           out.notice(`warning: ${e instanceof Error ? e.message : String(e)}; the previous best is unchanged`);
         }
       }
+      const regular = evalEvery > 0 && v.iteration % evalEvery === 0;
       if (json) {
-        out.line(JSON.stringify({ type: 'val', iter: v.iteration, loss: v.loss, bitsPerChar: v.bitsPerChar }));
+        out.line(JSON.stringify({ type: 'val', iter: v.iteration, loss: v.loss, bitsPerChar: v.bitsPerChar, ...(regular ? {} : { final: true }) }));
         if (bestNote) out.line(JSON.stringify({ type: 'best', iter: v.iteration, loss: v.loss, path: keepBestPath }));
       } else {
         out.line(`iter ${v.iteration}, val loss: ${v.loss.toFixed(6)} (${v.bitsPerChar.toFixed(4)} bits/char)${bestNote}`);
       }
     }
-    const n = s.iteration + 1; // iterations completed
-    const final = stopRequested || n === target;
     if (final || n % checkpointEvery === 0) {
       if (checkpointPath !== undefined) saveCheckpoint(ckpt ?? snapshot(s), final);
       writePlot();
@@ -268,16 +291,20 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
     if (s.validation !== undefined || t - lastStatus >= 0.1) {
       lastStatus = t;
       out.status(
-        formatStatus({
-          iteration: s.iteration,
-          target,
-          smoothLoss: s.smoothLoss,
-          seqLength,
-          valLoss: lastVal?.loss,
-          charsPerSecond: meter.charsPerSecond,
-          elapsedSeconds: t,
-          iterationsDone: n - plan.startIteration,
-        }),
+        formatStatus(
+          {
+            iteration: s.iteration,
+            target,
+            smoothLoss: s.smoothLoss,
+            seqLength,
+            valLoss: lastVal?.loss,
+            charsPerSecond: meter.charsPerSecond,
+            elapsedSeconds: t,
+            measuredSeconds: meter.measuredSeconds,
+            iterationsDone: n - plan.startIteration,
+          },
+          out.width,
+        ),
       );
     }
   };
@@ -292,7 +319,25 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
       subscription?.unsubscribe();
       if (reason === 'error') writePlot(); // otherwise the last step wrote it
       out.clearStatus();
-      if (error) process.stderr.write(`min-char-rnn: ${error.message}\n`);
+      if (error) out.notice(error.message);
+      if (!json && reason !== 'error') {
+        for (const line of trainSummary({
+          completed: reason === 'completed',
+          startIteration: plan.startIteration,
+          iterations: last ? last.iteration + 1 : plan.startIteration,
+          seconds: meter.seconds,
+          charsPerSecond: meter.overallCharsPerSecond,
+          final: lastVal !== undefined && last !== undefined && lastVal.iteration === last.iteration ? lastVal : undefined,
+          best,
+          files: [
+            ...(checkpointPath !== undefined && savedAt !== undefined ? [`${checkpointPath} (checkpoint at iteration ${savedAt})`] : []),
+            ...(keepBestPath !== undefined && bestSaved !== undefined ? [`${keepBestPath} (best model, iteration ${bestSaved.iteration})`] : []),
+            ...(plotPath !== undefined && plotWritten ? [`${plotPath} (chart)`] : []),
+          ],
+        })) {
+          out.line(line);
+        }
+      }
       if (checkpointPath !== undefined && savedAt !== undefined && reason !== 'error' && !finalSaveFailed) {
         const how = reason === 'interrupted' ? `interrupted at iteration ${savedAt}; ` : '';
         out.notice(`${how}checkpoint saved to ${checkpointPath} (continue with: min-char-rnn train --resume ${checkpointPath})`);
@@ -305,7 +350,10 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
             iterations: last ? last.iteration + 1 : plan.startIteration,
             ...(last ? { smoothLoss: last.smoothLoss } : {}),
             ...(lastVal ? { valLoss: lastVal.loss } : {}),
+            ...(best ? { bestValLoss: best.loss, bestIteration: best.iteration } : {}),
             ...(savedAt !== undefined ? { checkpoint: checkpointPath } : {}),
+            ...(bestSaved !== undefined ? { best: keepBestPath } : {}),
+            ...(plotWritten ? { plot: plotPath } : {}),
             seconds: meter.seconds,
             charsPerSecond: meter.charsPerSecond,
           }),
@@ -346,10 +394,21 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
           valFraction: plan.valFraction,
           evalEvery: plan.evalEvery,
           ...(checkpointPath !== undefined ? { checkpoint: checkpointPath, checkpointEvery } : {}),
+          ...(keepBestPath !== undefined ? { keepBest: keepBestPath } : {}),
+          ...(plotPath !== undefined ? { plot: plotPath } : {}),
           ...(plan.resumedFrom !== undefined ? { resumedFrom: plan.resumedFrom, startIteration: plan.startIteration } : {}),
           ...(plan.fineTune ? { fineTune: true } : {}),
+          ...(plan.initial
+            ? {
+                init: plan.initial.path,
+                initialLoss: plan.initial.loss,
+                ...(plan.initial.heldOut ? { initialValLoss: plan.initial.loss, initialBitsPerChar: plan.initial.loss / Math.LN2 } : {}),
+              }
+            : {}),
         }),
       );
+    } else {
+      for (const line of trainHeader(plan)) out.line(line);
     }
     run.step$.subscribe({
       next: (s) => {

@@ -13,8 +13,9 @@ import { createCorpus, type Corpus } from '../corpus/corpus.js';
 import { defaultValidationFraction, splitCorpus } from '../corpus/split.js';
 import type { Vocabulary } from '../corpus/vocabulary.js';
 import { CheckpointError, CorpusError } from '../errors.js';
+import { defaultKernel } from '../model/kernels.js';
 import type { Params } from '../model/params.js';
-import type { Evaluation } from '../operators/evaluateEvery.js';
+import { heldOutLoss, type Evaluation } from '../operators/evaluateEvery.js';
 import { resolveOptimizerSpec, type OptimizerSpec } from '../optimizers/registry.js';
 import { trainingOptimizerSpec, type ResumeState, type TrainConfig } from '../pipeline/train.js';
 import { UsageError, type FlagValue } from './args.js';
@@ -82,7 +83,17 @@ export interface TrainPlan {
   readonly resumedFrom: string | undefined;
   /** Resuming on different text than the checkpoint was trained on. */
   readonly fineTune: boolean;
+  /** With `--init`: the loaded model's loss per character before training (held-out text, else the training text's head). */
+  readonly initial?: { readonly path: string; readonly loss: number; readonly heldOut: boolean };
+  /** Outputs a resumed run writes because its checkpoint recorded them (absolute paths). */
+  readonly rememberedOutputs?: readonly string[];
 }
+
+/** Iterations of linear learning-rate warm-up a run started with `--init` gets unless `--lr-schedule` is given. */
+export const INIT_WARMUP = 1000;
+
+/** Characters of the training text measured for the starting smooth loss when nothing is held out. */
+const INIT_MEASURE_CHARS = 10_000;
 
 /**
  * The default `--eval-every` for a held-out part of `valLength` characters: 1000, or the next round
@@ -167,10 +178,22 @@ function planFresh(opts: TrainOptions): TrainPlan {
   const valFraction = opts.valFraction ?? defaultValidationFraction(corpus.ids.length, seqLength);
   const parts = split(corpus, opts.corpus, valFraction, seqLength);
   const evalEvery = resolveEvalEvery(opts, parts.validation, seqLength, undefined);
-  const optimizerSpec = optimizerSpecOf(c);
+  // Fine-tuning: a fresh Adagrad (or Adam) memory makes the first update about ±learningRate on every
+  // weight, whatever its gradient, which wrecks a trained model; a short warm-up avoids that.
+  const warmup = init !== undefined && !opts.given.has('lr-schedule') && typeof c.optimizer === 'object';
+  const optimizerSpec = optimizerSpecOf(
+    warmup ? { ...c, optimizer: { ...(c.optimizer as OptimizerSpec), schedule: { kind: 'warmup', steps: INIT_WARMUP } } } : c,
+  );
+  const initial = init !== undefined ? measureInit(opts.init!, init, parts.validation ?? parts.train, !!parts.validation, seqLength, c) : undefined;
+  const notices: string[] = [];
+  if (warmup) {
+    notices.push(
+      `--init: the learning rate warms up over the first ${INIT_WARMUP} iterations (--lr-schedule warmup:steps=${INIT_WARMUP}; give --lr-schedule constant for none)`,
+    );
+  }
   const learningRate = optimizerSpec.learningRate!;
   const checkpointEvery = opts.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
-  const hyperparameters: TrainingHyperparameters = {
+  const hyperparameters: Record<string, string | number | boolean | null> & TrainingHyperparameters = {
     hiddenSize,
     seqLength,
     learningRate,
@@ -185,10 +208,15 @@ function planFresh(opts: TrainOptions): TrainPlan {
     evalEvery,
     checkpointEvery,
   };
+  if (opts.plot !== undefined) hyperparameters.plot = resolve(opts.plot);
+  if (opts.keepBest !== undefined) hyperparameters.keepBest = resolve(opts.keepBest);
   const config: TrainConfig = {
     ...c,
     hiddenSize,
+    optimizer: optimizerSpec,
     ...(init ? { init } : {}),
+    // The smooth loss of a loaded model starts from its measured loss, not from a uniform guess.
+    ...(initial ? { initialSmoothLoss: initial.loss * seqLength } : {}),
     ...(parts.validation ? { validation: { corpus: parts.validation, every: evalEvery } } : {}),
   };
   return {
@@ -214,10 +242,27 @@ function planFresh(opts: TrainOptions): TrainPlan {
     checkpointPath: opts.checkpoint,
     keepBestPath: opts.keepBest,
     plotPath: opts.plot,
-    notices: [],
+    notices,
     resumedFrom: undefined,
     fineTune: false,
+    ...(initial ? { initial } : {}),
   };
+}
+
+/** The loaded model's mean loss per character on `text` (the held-out part, or the training text's head). */
+function measureInit(
+  path: string,
+  params: Params,
+  text: Corpus,
+  heldOut: boolean,
+  seqLength: number,
+  c: TrainConfig,
+): { path: string; loss: number; heldOut: boolean } {
+  const ids = heldOut ? text.ids : text.ids.subarray(0, Math.min(text.ids.length, INIT_MEASURE_CHARS));
+  const kernel = c.kernel ?? defaultKernel();
+  const model = kernel.createModel(params.hiddenSize, params.vocabSize, seqLength);
+  model.params.data.set(params.data);
+  return { path, loss: heldOutLoss(model, ids, seqLength), heldOut };
 }
 
 function resolveEvalEvery(
@@ -227,10 +272,14 @@ function resolveEvalEvery(
   recorded: number | undefined,
 ): number {
   if (!validation) {
-    if (opts.evalEvery !== undefined && opts.evalEvery > 0) {
-      throw new UsageError('--eval-every needs held-out text: give --val-fraction (the corpus is too small for the default)');
-    }
-    if (opts.keepBest) throw new UsageError('--keep-best needs held-out text: give --val-fraction (the corpus is too small for the default)');
+    const why =
+      opts.valFraction === 0
+        ? ', but --val-fraction 0 holds none out (give a fraction such as 0.05)'
+        : opts.resume !== undefined && opts.valFraction === undefined
+          ? `, but the run in ${opts.resume} holds none out (valFraction 0)`
+          : ': give --val-fraction (the corpus is too small for the default)';
+    if (opts.evalEvery !== undefined && opts.evalEvery > 0) throw new UsageError(`--eval-every needs held-out text${why}`);
+    if (opts.keepBest) throw new UsageError(`--keep-best needs held-out text${why}`);
     return 0;
   }
   const every = opts.evalEvery ?? recorded ?? defaultEvalEvery(validation.ids.length, seqLength);
@@ -357,9 +406,33 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
   );
   if (changes.length > 0) notices.push(`changed at resume: ${changes.join(', ')}`);
 
+  // The chart and the best-model file go on where the run put them, unless flags say otherwise.
+  const checkpointPath = opts.checkpoint ?? file;
+  const recorded = (key: string): string | undefined => (typeof h[key] === 'string' && h[key] !== '' ? (h[key] as string) : undefined);
+  const plotPath = opts.plot ?? recorded('plot');
+  let keepBestPath = opts.keepBest;
+  const recordedBest = recorded('keepBest');
+  if (keepBestPath === undefined && recordedBest !== undefined) {
+    if (!parts.validation || evalEvery === 0) {
+      notices.push(`not keeping the best model in ${recordedBest} as the run did: this run has no validation`);
+    } else if (resolve(recordedBest) === resolve(file) || resolve(recordedBest) === resolve(checkpointPath)) {
+      // Resuming the best-model file itself: it becomes the checkpoint, and cannot be both.
+      notices.push(`not keeping the best model in ${recordedBest} as the run did: it is the checkpoint this run writes`);
+    } else {
+      keepBestPath = recordedBest;
+    }
+  }
+  const remembered = [
+    ...(opts.plot === undefined && plotPath !== undefined ? [`the chart in ${plotPath}`] : []),
+    ...(opts.keepBest === undefined && keepBestPath !== undefined ? [`the best model in ${keepBestPath}`] : []),
+  ];
+  if (remembered.length > 0) notices.push(`continuing ${remembered.join(' and ')} (as recorded in ${file})`);
+
   const optimizerSpec: OptimizerSpec = { ...savedSpec, learningRate };
   const hyperparameters: TrainingHyperparameters = {
     ...h,
+    ...(plotPath !== undefined ? { plot: resolve(plotPath) } : {}),
+    ...(keepBestPath !== undefined ? { keepBest: resolve(keepBestPath) } : {}),
     learningRate,
     clip: recordedClip,
     clipNorm: recordedClipNorm,
@@ -412,12 +485,13 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
     lossHistory: t.lossHistory.map(([i, l]) => [i, l] as const),
     valHistory: history.map((e) => ({ ...e })),
     best: fineTune ? undefined : t.validation?.best,
-    checkpointPath: opts.checkpoint ?? file,
-    keepBestPath: opts.keepBest,
-    plotPath: opts.plot,
+    checkpointPath,
+    keepBestPath,
+    plotPath,
     notices,
     resumedFrom: file,
     fineTune,
+    rememberedOutputs: [...(opts.plot === undefined && plotPath ? [resolve(plotPath)] : []), ...(opts.keepBest === undefined && keepBestPath ? [resolve(keepBestPath)] : [])],
   };
 }
 
@@ -457,7 +531,10 @@ function checkOutputs(plan: TrainPlan): void {
           if (isSafetensors(bytes)) throw new CheckpointError('it is a safetensors export');
           const old = loadCheckpointFile(path);
           const at = old.training ? ` at iteration ${old.training.iteration}` : '';
-          plan.notices.push(`${path} holds a checkpoint${at} from an earlier run; this run will replace it when it saves`);
+          // A file the resumed run recorded is this run's own: no news.
+          if (!(plan.rememberedOutputs ?? []).includes(abs)) {
+            plan.notices.push(`${path} holds a checkpoint${at} from an earlier run; this run will replace it when it saves`);
+          }
         } catch (e) {
           const why = e instanceof Error ? e.message : String(e);
           throw new UsageError(`refusing to replace ${path}: it exists and is not a min-char-rnn training checkpoint (${why})`);

@@ -26,6 +26,12 @@ export interface EvaluateEveryConfig {
   readonly corpus: Corpus;
   /** Characters per forward chunk. Default: the length of the first window seen (the training T). */
   readonly seqLength?: number;
+  /**
+   * Also evaluate at the iterations where this returns true (between the regular ones): the last
+   * iteration of a run, or the one a stop request lands on. Called once per step, before the step is
+   * evaluated. Default: none.
+   */
+  readonly alsoAt?: (iteration: number) => boolean;
 }
 
 /**
@@ -90,8 +96,9 @@ export function heldOutLoss(model: Model, ids: Int32Array, seqLength: number): n
  * // 200 true
  * ```
  *
- * @param every Evaluate when `iteration % every == 0`; 0 never evaluates (steps still pass through).
- * @param config `corpus` (required, at least 2 characters), `seqLength` (the training window length).
+ * @param every Evaluate when `iteration % every == 0`; 0 evaluates only where `alsoAt` says.
+ * @param config `corpus` (required, at least 2 characters), `seqLength` (the training window length),
+ *   `alsoAt` (extra iterations to evaluate at).
  * @returns An operator passing steps through, with `validation` on evaluated ones.
  */
 export function evaluateEvery<S extends TrainingStep>(
@@ -99,7 +106,7 @@ export function evaluateEvery<S extends TrainingStep>(
   config: EvaluateEveryConfig,
 ): OperatorFunction<S, S & EvaluatedStep> {
   requireInteger('evalEvery', every, 0);
-  const { corpus, seqLength } = config;
+  const { corpus, seqLength, alsoAt } = config;
   if (seqLength !== undefined) requireInteger('seqLength', seqLength);
   if (corpus.ids.length < 2) {
     throw new CorpusError(`the held-out text has ${corpus.ids.length} characters; it needs at least 2`);
@@ -109,17 +116,54 @@ export function evaluateEvery<S extends TrainingStep>(
       let model: Model | undefined; // created at the first evaluation, from the step's kernel
       return source.pipe(
         map((step): S & EvaluatedStep => {
-          if (every === 0 || step.iteration % every !== 0) return step;
+          const regular = every !== 0 && step.iteration % every === 0;
+          if (!regular && !(alsoAt?.(step.iteration) ?? false)) return step;
           const { hiddenSize: H, vocabSize: V } = step.params;
           if (corpus.vocab.size !== V) {
             throw new CorpusError(`the held-out text has ${corpus.vocab.size} vocabulary entries, the model ${V}`);
           }
           const T = seqLength ?? step.inputs.length;
           if (model === undefined || model.maxSeqLength < T) model = step.model.kernel.createModel(H, V, T);
-          model.params.data.set(step.params.data);
-          const loss = heldOutLoss(model, corpus.ids, T);
-          return extend(step, { validation: { iteration: step.iteration, loss, bitsPerChar: loss / Math.LN2 } });
+          return extend(step, { validation: evaluateWith(model, step, corpus, T) });
         }),
       );
     });
+}
+
+function evaluateWith(model: Model, step: TrainingStep, corpus: Corpus, seqLength: number): Evaluation {
+  model.params.data.set(step.params.data);
+  const loss = heldOutLoss(model, corpus.ids, seqLength);
+  return { iteration: step.iteration, loss, bitsPerChar: loss / Math.LN2 };
+}
+
+/**
+ * The validation of one step, on demand: the loss of held-out text under the weights `step` ends with,
+ * computed with a model of its own (the step's kernel), so training is untouched. What
+ * {@link evaluateEvery} attaches, for a step it skipped: the last one of a run, or the one a stop
+ * request landed on. Call it during the step's emission, or after the run ended on it.
+ *
+ * ```ts
+ * import { createCorpus, splitCorpus, trainingSteps, evaluateStep } from 'min-char-rnn';
+ * import { last } from 'rxjs';
+ *
+ * const { train, validation } = splitCorpus(createCorpus('the cat sat on the mat. '.repeat(40)), 0.1);
+ * trainingSteps(train, { hiddenSize: 16, seqLength: 8, iterations: 150, sampleEvery: 0 })
+ *   .pipe(last())
+ *   .subscribe((s) => console.log(evaluateStep(s, { corpus: validation! }).iteration));
+ * // 149
+ * ```
+ *
+ * @param step A training step (after the optimizer: its weights include the step's update).
+ * @param config `corpus` (the held-out text), `seqLength` (the step's window length).
+ * @returns `{ iteration, loss, bitsPerChar }` for the step's weights.
+ */
+export function evaluateStep(step: TrainingStep, config: EvaluateEveryConfig): Evaluation {
+  const { corpus } = config;
+  const T = config.seqLength ?? step.inputs.length;
+  requireInteger('seqLength', T);
+  const { hiddenSize: H, vocabSize: V } = step.params;
+  if (corpus.vocab.size !== V) {
+    throw new CorpusError(`the held-out text has ${corpus.vocab.size} vocabulary entries, the model ${V}`);
+  }
+  return evaluateWith(step.model.kernel.createModel(H, V, T), step, corpus, T);
 }

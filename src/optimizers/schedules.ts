@@ -10,13 +10,16 @@ import { ConfigError } from '../errors.js';
  * - `{ kind: 'exp', gamma }`: `gamma^n` (exponential decay).
  * - `{ kind: 'cosine', warmup, total, min }`: linear warm-up `(n + 1) / warmup` for n < warmup, then a
  *   half cosine from 1 down to `min` at n = total, then `min`.
+ * - `{ kind: 'warmup', steps }`: linear warm-up `(n + 1) / steps` for n < steps, then 1 (the gentle start
+ *   that `train --init` uses for fine-tuning).
  * All values are multipliers of the optimizer's base learning rate (`min` too).
  */
 export type ScheduleSpec =
   | { readonly kind: 'constant' }
   | { readonly kind: 'step'; readonly every: number; readonly factor: number }
   | { readonly kind: 'exp'; readonly gamma: number }
-  | { readonly kind: 'cosine'; readonly warmup: number; readonly total: number; readonly min: number };
+  | { readonly kind: 'cosine'; readonly warmup: number; readonly total: number; readonly min: number }
+  | { readonly kind: 'warmup'; readonly steps: number };
 
 /** A schedule: the learning-rate multiplier at iteration n, with the JSON spec that rebuilds it. */
 export interface Schedule {
@@ -111,6 +114,27 @@ export function cosineDecay(config: { readonly total: number; readonly warmup?: 
   });
 }
 
+/**
+ * Linear warm-up, then the base rate: `(n + 1) / steps` for the first `steps` iterations, 1 after.
+ * Fine-tuning wants it: a fresh Adagrad (or Adam) memory makes the first update about ±learningRate on
+ * every weight, whatever the gradient's size, which undoes much of what a trained model knows.
+ *
+ * ```ts
+ * import { adagrad, linearWarmup } from 'min-char-rnn';
+ * const s = linearWarmup({ steps: 100 });
+ * s(0); // 0.01
+ * s(99); // 1
+ * adagrad({ learningRate: 0.1, schedule: s });
+ * ```
+ *
+ * @param config `steps` (required, a positive integer).
+ * @returns The multiplier at each iteration.
+ */
+export function linearWarmup(config: { readonly steps: number }): Schedule {
+  const steps = requireCount('schedule.steps', config.steps, 1);
+  return schedule({ kind: 'warmup', steps }, (n) => (n < steps ? (n + 1) / steps : 1));
+}
+
 /** The schedule that leaves the learning rate alone. */
 export const constantSchedule: Schedule = schedule({ kind: 'constant' }, () => 1);
 
@@ -133,9 +157,10 @@ export function createSchedule(spec: ScheduleSpec): Schedule {
     step: ['every', 'factor'],
     exp: ['gamma'],
     cosine: ['warmup', 'total', 'min'],
+    warmup: ['steps'],
   };
   const allowed = fields[String(s.kind)];
-  if (!allowed) throw new ConfigError('schedule.kind', s.kind, 'one of constant, step, exp, cosine');
+  if (!allowed) throw new ConfigError('schedule.kind', s.kind, 'one of constant, step, exp, cosine, warmup');
   for (const key of Object.keys(s)) {
     if (key !== 'kind' && !allowed.includes(key)) {
       throw new ConfigError(`schedule.${key}`, s[key], `absent (a ${String(s.kind)} schedule takes ${allowed.join(', ') || 'nothing'})`);
@@ -150,13 +175,15 @@ export function createSchedule(spec: ScheduleSpec): Schedule {
       return exponentialDecay(spec);
     case 'cosine':
       return cosineDecay(spec);
+    case 'warmup':
+      return linearWarmup(spec);
   }
 }
 
 /**
  * Parses the compact schedule syntax of the command line: `KIND:key=value,key=value`, e.g.
  * `step:every=1000,factor=0.5`, `exp:gamma=0.9999`, `cosine:warmup=200,total=20000,min=0.001`,
- * `constant`. Missing optional keys take their defaults; anything else is a ConfigError naming the part.
+ * `warmup:steps=100`, `constant`. Missing optional keys take their defaults; anything else is a ConfigError naming the part.
  *
  * ```ts
  * import { parseSchedule } from 'min-char-rnn';
@@ -182,8 +209,8 @@ export function parseSchedule(text: string): Schedule {
       values[m[1]] = x;
     }
   }
-  const known = ['constant', 'step', 'exp', 'cosine'];
-  if (!known.includes(kind)) throw new ConfigError('schedule', text, 'one of constant, step:..., exp:..., cosine:...');
+  const known = ['constant', 'step', 'exp', 'cosine', 'warmup'];
+  if (!known.includes(kind)) throw new ConfigError('schedule', text, 'one of constant, step:..., exp:..., cosine:..., warmup:...');
   const spec = { kind, ...values } as unknown as ScheduleSpec;
   return createSchedule(spec);
 }

@@ -1,23 +1,10 @@
-import {
-  connectable,
-  defer,
-  filter,
-  identity,
-  map,
-  startWith,
-  Subject,
-  type Connectable,
-  type MonoTypeOperatorFunction,
-  type OperatorFunction,
-  type Observable,
-  type Subscription,
-} from 'rxjs';
+import { defer, filter, identity, map, startWith, Subject, Subscription, takeUntil, type OperatorFunction, type Observable } from 'rxjs';
 import type { Corpus } from '../corpus/corpus.js';
-import { evaluateEvery, type EvaluatedStep, type Evaluation } from '../operators/evaluateEvery.js';
+import { evaluateEvery, evaluateStep, type EvaluatedStep, type Evaluation } from '../operators/evaluateEvery.js';
 import { windows, type WindowCursor } from '../corpus/windows.js';
 import { ConfigError, requireInteger, requirePositive } from '../errors.js';
 import type { Kernel } from '../model/kernel.js';
-import { initParams, type Params } from '../model/params.js';
+import { copyParams, initParams, type Params } from '../model/params.js';
 import type { RandomState } from '../model/rng.js';
 import { clipByGlobalNorm } from '../operators/clipByGlobalNorm.js';
 import { clipByValue } from '../operators/clipByValue.js';
@@ -27,6 +14,8 @@ import { smoothLoss } from '../operators/smoothLoss.js';
 import type { TrainingStep } from '../operators/step.js';
 import { createOptimizer, type OptimizerSpec } from '../optimizers/registry.js';
 import type { OptimizedStep, OptimizerState } from '../optimizers/optimizer.js';
+import { recordLoss } from '../util/lossHistory.js';
+import { now } from '../util/macrotask.js';
 
 /** Everything that shapes a training run. Every field has the classic default. */
 export interface TrainConfig {
@@ -73,6 +62,12 @@ export interface TrainConfig {
   readonly clipNorm?: number | null;
   /** Resume the loop: window cursor, hidden state, optimizer state, smooth loss, sampler. */
   readonly resume?: ResumeState;
+  /**
+   * Where the smoothed loss starts (when not resuming). Default: `−ln(1/V)·T`, the loss of a uniform
+   * guess, right for random weights; fine-tuning from `init` should start from the loaded model's
+   * measured loss per window instead, or the smooth loss spends thousands of iterations coming down.
+   */
+  readonly initialSmoothLoss?: number;
   /** Yield to the event loop after this many ms of work. Default 16. */
   readonly yieldEveryMs?: number;
   /** Measure the loss of held-out text as training goes (see {@link evaluateEvery}). Default: none. */
@@ -85,6 +80,13 @@ export interface ValidationConfig {
   readonly corpus: Corpus;
   /** Evaluate when `iteration % every == 0`; 0 never. Default 1000. */
   readonly every?: number;
+  /**
+   * Also evaluate the last iteration of `iterations`, so a run always ends measured (and a best-model
+   * keeper sees the final weights). Default true.
+   */
+  readonly final?: boolean;
+  /** Also evaluate where this returns true, e.g. on the step a stop request lands on (see {@link evaluateEvery}). */
+  readonly alsoAt?: (iteration: number) => boolean;
 }
 
 /** The loop state a run can continue from (see the checkpoint module for how it is saved). */
@@ -123,7 +125,7 @@ export type ResolvedTrainConfig = Required<
     | 'yieldEveryMs'
   >
 > &
-  Pick<TrainConfig, 'learningRate' | 'init' | 'kernel' | 'optimizer' | 'resume' | 'validation' | 'temperature$'> & {
+  Pick<TrainConfig, 'learningRate' | 'init' | 'kernel' | 'optimizer' | 'resume' | 'validation' | 'initialSmoothLoss' | 'temperature$'> & {
     /** The elementwise clip limit, or null when off. */
     readonly clip: number | null;
     /** The global-norm clip, or null when off. */
@@ -157,6 +159,7 @@ export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
   if (typeof seed !== 'string' && !Number.isFinite(seed)) throw new ConfigError('seed', seed, 'a string or number');
   if (clip !== null && clip !== 0) requirePositive('clip', clip);
   if (clipNorm !== null && clipNorm !== 0) requirePositive('clipNorm', clipNorm);
+  if (rest.initialSmoothLoss !== undefined) requirePositive('initialSmoothLoss', rest.initialSmoothLoss);
   return {
     hiddenSize,
     seqLength,
@@ -219,6 +222,7 @@ export function trainingSteps(corpus: Corpus, config?: TrainConfig): Observable<
     yieldEveryMs: c.yieldEveryMs,
     ...(c.resume ? { start: c.resume.cursor } : {}),
   });
+  const alsoAt = extraEvaluations(c);
   return defer(() => {
     const params = c.init ?? initParams(c.hiddenSize, V, c.seed);
     return window$.pipe(
@@ -237,15 +241,28 @@ export function trainingSteps(corpus: Corpus, config?: TrainConfig): Observable<
         ...(c.resume?.sampleRandomState ? { randomState: c.resume.sampleRandomState } : {}),
       }),
       optimizer,
-      smoothLoss(c.resume ? { initial: c.resume.smoothLoss } : {}),
+      smoothLoss(
+        c.resume ? { initial: c.resume.smoothLoss } : c.initialSmoothLoss !== undefined ? { initial: c.initialSmoothLoss } : {},
+      ),
       c.validation
         ? evaluateEvery<TrainingStep & SampledStep & OptimizedStep & { readonly smoothLoss: number }>(c.validation.every ?? 1000, {
             corpus: c.validation.corpus,
             seqLength: c.seqLength,
+            ...(alsoAt ? { alsoAt } : {}),
           })
         : (s$: Observable<TrainedStep>) => s$,
     );
   });
+}
+
+/** The evaluations beside the regular ones: the run's last iteration, and whatever the config adds. */
+function extraEvaluations(c: ResolvedTrainConfig): ((iteration: number) => boolean) | undefined {
+  const v = c.validation;
+  if (!v || v.every === 0) return undefined; // validation is off
+  const last = v.final !== false && Number.isFinite(c.iterations) ? c.iterations - 1 : undefined;
+  const also = v.alsoAt;
+  if (last === undefined) return also;
+  return (n) => n === last || (also?.(n) ?? false);
 }
 
 /**
@@ -260,12 +277,41 @@ export function trainingOptimizerSpec(config?: TrainConfig): OptimizerSpec | und
   return spec.learningRate === undefined && learningRate !== undefined ? { ...spec, learningRate } : spec;
 }
 
+/** Why a run ended. */
+export type TrainingEndReason = 'completed' | 'stopped' | 'error';
+
+/** What {@link Training.done} resolves with: why the run ended and where it got to. Plain values. */
+export interface TrainingResult {
+  readonly reason: TrainingEndReason;
+  /** Iterations completed in all (the next iteration number; a resumed run counts those before it). */
+  readonly iterations: number;
+  /** The last window's loss, when any window ran. */
+  readonly loss?: number;
+  /** The smoothed loss after the last window, when any window ran. */
+  readonly smoothLoss?: number;
+  /** The validation of the final weights (measured at the end when the last step had none). */
+  readonly validation?: Evaluation;
+  /** The lowest validation loss of this run. */
+  readonly best?: Evaluation;
+  /** Wall time from `start()` to the end. */
+  readonly seconds: number;
+  /** What failed, when `reason` is `'error'`. */
+  readonly error?: Error;
+}
+
+/** The weights a run holds, with their vocabulary: what `serializeCheckpoint` and `generate` take. */
+export interface TrainedModel {
+  readonly vocab: Corpus['vocab'];
+  readonly params: Params;
+}
+
 /**
  * A training run with separate streams for steps, losses and samples that all share one run.
  *
  * Subscribe to any of the streams, then call `start()`: the run is multicast, so two subscribers never
- * start two trainings. Unsubscribing the subscription `start()` returns stops training before the next
- * window. All streams complete when `iterations` is reached and error together if training fails.
+ * start two trainings. `stop()` (or unsubscribing what `start()` returned) ends the run after the step
+ * being processed, measures the final weights on the held-out text, and completes every stream; so do
+ * reaching `iterations` (complete) and a failure (every stream errors). `done` says how it ended.
  */
 export interface Training {
   /** Every step after all stages (live buffers: valid during emission only). */
@@ -274,40 +320,136 @@ export interface Training {
   readonly loss$: Observable<LossRecord>;
   /** Each sample as it is drawn. */
   readonly sample$: Observable<Sample>;
-  /** Each validation result as it is measured (only when `validation` is configured). */
+  /** Each validation result as it is measured, the final one included (only when `validation` is configured). */
   readonly validation$: Observable<Evaluation>;
-  /** Starts the run (once; later calls return the same subscription). */
+  /** Starts the run (once; later calls return the same subscription, whose unsubscribe is `stop()`). */
   start(): Subscription;
+  /**
+   * Ends the run: after the current step when called during one (from a subscriber), else at once, the
+   * last completed step being the final one. Then every stream completes. Stopping a run that has not
+   * started ends it with no steps.
+   */
+  stop(): void;
+  /** Resolves (never rejects) when the run has ended, with the reason and the final figures. */
+  readonly done: Promise<TrainingResult>;
+  /**
+   * A copy of the weights after the last completed step, with the vocabulary (undefined before the first
+   * step). Taken after `done`, it is the final model.
+   */
+  model(): TrainedModel | undefined;
+  /**
+   * The last completed step (undefined before the first). Its buffers are live: valid until the next
+   * step runs, and for good once the run has ended. `trainingCheckpoint(run)` turns it into a resumable
+   * checkpoint.
+   */
+  lastStep(): TrainedStep | undefined;
+  /** The text trained on. */
+  readonly corpus: Corpus;
+  /** The run's settings, every default filled in. */
+  readonly config: ResolvedTrainConfig;
+  /** `[iteration, smoothLoss]` at every `logEvery`-th iteration so far (thinned when long), for charts and checkpoints. */
+  readonly lossHistory: ReadonlyArray<readonly [number, number]>;
+  /** Every validation so far, in order. */
+  readonly validationHistory: readonly Evaluation[];
 }
 
 /**
  * Sets up the default pipeline on `corpus` as a multicast {@link Training}.
  *
  * It's like `connectable(trainingSteps(corpus, config))`, with `loss$` and `sample$` derived from the one
- * shared step stream.
+ * shared step stream, and a handle that can stop the run and hand over what it trained.
  *
  * ```ts
  * import { createCorpus, train } from 'min-char-rnn';
+ * import { lastValueFrom } from 'rxjs';
  *
  * const run = train(createCorpus('hello world. '.repeat(50)), { hiddenSize: 16, iterations: 201 });
  * run.loss$.subscribe(({ iteration, smoothLoss }) => console.log(`iter ${iteration}, loss: ${smoothLoss.toFixed(2)}`));
  * run.sample$.subscribe(({ text }) => console.log(`----\n ${text} \n----`));
  * run.start();
+ * setTimeout(() => run.stop(), 10_000); // or let it reach 201 iterations
+ * const { reason, iterations } = await run.done;
+ * const model = run.model(); // the final weights, e.g. for serializeCheckpoint or generate
  * ```
  *
  * @param corpus The encoded text.
  * @param config See {@link TrainConfig}.
- * @returns The run's streams and its `start()`.
+ * @returns The run's streams, `start()`, `stop()`, `done` and the final model.
  */
 export function train(corpus: Corpus, config?: TrainConfig): Training {
-  const { logEvery } = resolveTrainConfig(config);
-  const step$: Connectable<TrainedStep> = connectable(trainingSteps(corpus, config), {
-    connector: () => new Subject<TrainedStep>(),
-    resetOnDisconnect: false,
+  const resolved = resolveTrainConfig(config);
+  const { logEvery } = resolved;
+  const steps = trainingSteps(corpus, config); // a bad config fails here, before start()
+  const step$ = new Subject<TrainedStep>();
+  const validation$ = new Subject<Evaluation>();
+  const lossHistory: Array<readonly [number, number]> = [];
+  const validationHistory: Evaluation[] = [];
+  let best: Evaluation | undefined;
+  let last: TrainedStep | undefined;
+  let source: Subscription | undefined;
+  let started = false;
+  let ended = false;
+  let emitting = false;
+  let stopRequested = false;
+  let startedAt = 0;
+  let resolveDone: (result: TrainingResult) => void = () => undefined;
+  const done = new Promise<TrainingResult>((resolve) => {
+    resolveDone = resolve;
   });
-  let connection: Subscription | undefined;
+  const handle = new Subscription(() => stop());
+  // Ends the source synchronously, even while its first stretch of windows runs inside subscribe().
+  const ended$ = new Subject<void>();
+
+  const record = (v: Evaluation): void => {
+    validationHistory.push(v);
+    if (best === undefined || v.loss < best.loss) best = v;
+    validation$.next(v);
+  };
+
+  const end = (reason: TrainingEndReason, error?: Error): void => {
+    if (ended) return;
+    ended = true;
+    ended$.next();
+    source?.unsubscribe();
+    let failure = error;
+    const v = resolved.validation;
+    // A stop between regular evaluations still ends measured (a completed run was, by trainingSteps).
+    if (!failure && last && v && v.every !== 0 && last.validation === undefined) {
+      try {
+        record(evaluateStep(last, { corpus: v.corpus, seqLength: resolved.seqLength }));
+      } catch (e) {
+        failure = e instanceof Error ? e : new Error(String(e));
+      }
+    }
+    const finalValidation = validationHistory[validationHistory.length - 1];
+    const result: TrainingResult = {
+      reason: failure ? 'error' : reason,
+      iterations: last ? last.iteration + 1 : (resolved.resume?.cursor.iteration ?? 0),
+      ...(last ? { loss: last.loss, smoothLoss: last.smoothLoss } : {}),
+      ...(finalValidation && last && finalValidation.iteration === last.iteration ? { validation: finalValidation } : {}),
+      ...(best ? { best } : {}),
+      seconds: started ? (now() - startedAt) / 1000 : 0,
+      ...(failure ? { error: failure } : {}),
+    };
+    if (failure) {
+      step$.error(failure);
+      validation$.error(failure);
+    } else {
+      step$.complete();
+      validation$.complete();
+    }
+    handle.unsubscribe();
+    resolveDone(result);
+  };
+
+  function stop(): void {
+    if (ended) return;
+    stopRequested = true;
+    if (!emitting) end('stopped');
+  }
+
   return {
-    step$,
+    step$: step$.asObservable(),
     loss$: step$.pipe(
       filter((s) => s.iteration % logEvery === 0),
       map(({ iteration, loss, smoothLoss }) => ({ iteration, loss, smoothLoss })),
@@ -316,13 +458,40 @@ export function train(corpus: Corpus, config?: TrainConfig): Training {
       filter((s): s is TrainedStep & { sample: Sample } => s.sample !== undefined),
       map((s) => s.sample),
     ),
-    validation$: step$.pipe(
-      filter((s): s is TrainedStep & { validation: Evaluation } => s.validation !== undefined),
-      map((s) => s.validation),
-    ),
+    validation$: validation$.asObservable(),
     start() {
-      connection ??= step$.connect();
-      return connection;
+      if (started || ended) return handle;
+      started = true;
+      startedAt = now();
+      const subscription = steps.pipe(takeUntil(ended$)).subscribe({
+        next: (s) => {
+          if (ended) return;
+          last = s;
+          if (s.iteration % logEvery === 0) recordLoss(lossHistory, s.iteration, s.smoothLoss);
+          emitting = true;
+          try {
+            step$.next(s);
+          } finally {
+            emitting = false;
+          }
+          if (s.validation) record(s.validation);
+          if (stopRequested) end('stopped');
+        },
+        error: (e: unknown) => end('error', e instanceof Error ? e : new Error(String(e))),
+        complete: () => end('completed'),
+      });
+      source = subscription;
+      // The first stretch of windows runs inside subscribe(); a stop during it ends the source now.
+      if (ended) subscription.unsubscribe();
+      return handle;
     },
+    stop,
+    done,
+    model: () => (last ? { vocab: corpus.vocab, params: copyParams(last.params) } : undefined),
+    lastStep: () => last,
+    corpus,
+    config: resolved,
+    lossHistory,
+    validationHistory,
   };
 }

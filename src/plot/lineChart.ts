@@ -8,6 +8,8 @@ export interface Series {
   readonly color?: string;
   /** Draw dashed (e.g. validation against training). */
   readonly dashed?: boolean;
+  /** Also draw a dot at every point (for sparse measurements, e.g. validation). */
+  readonly markers?: boolean;
 }
 
 export interface LineChartConfig {
@@ -97,6 +99,13 @@ export function lineChartSvg(series: readonly Series[], config?: LineChartConfig
     out.push(
       `<path d="${d.join('')}" fill="none" stroke="${color}" stroke-width="1.8" stroke-linejoin="round"${dash} clip-path="url(#plot)"/>`,
     );
+    // A dot on every measured point: a line through two points must not pass for a measured curve.
+    if (s.markers) {
+      const dots = s.points
+        .filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y))
+        .map(([x, y]) => `<circle cx="${fmt(sx(x))}" cy="${fmt(sy(y))}" r="3"/>`);
+      out.push(`<g class="markers" fill="${color}" clip-path="url(#plot)">${dots.join('')}</g>`);
+    }
   });
   // Legend.
   const lx = margin.left + plotW + 16;

@@ -20,7 +20,8 @@ export interface LossChartConfig {
 
 /**
  * The loss chart of a training run as an SVG document: the smoothed training loss and the validation
- * loss (dashed) against iteration, both in bits per character so the two are on one scale.
+ * loss (dashed, a dot at each measurement) against iteration, both in bits per character so the two are on
+ * one scale.
  *
  * ```ts
  * import { lossChartSvg } from 'min-char-rnn';
@@ -41,7 +42,7 @@ export function lossChartSvg(data: LossChartData, config?: LossChartConfig): str
     [
       { name: 'training (smoothed)', points: data.train.map(([i, l]) => [i, l * toBits] as const) },
       ...(validation.length > 0
-        ? [{ name: 'validation', points: validation.map((e) => [e.iteration, e.bitsPerChar] as const), dashed: true }]
+        ? [{ name: 'validation', points: validation.map((e) => [e.iteration, e.bitsPerChar] as const), dashed: true, markers: true }]
         : []),
     ],
     { title, xLabel: 'iteration', yLabel: 'loss (bits per character)', ...(width ? { width } : {}), ...(height ? { height } : {}) },

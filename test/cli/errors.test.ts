@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { removeDir, runCli, tempDir, TINY_TEXT, writeText, type CliResult } from './helpers.js';
+import { cli, removeDir, tempDir, TINY_TEXT, writeText, type CliResult } from './helpers.js';
 
 const SMALL = ['--hidden-size', '8', '--seq-length', '8', '--sample-every', '0'];
 
@@ -20,10 +20,10 @@ describe('bad input never loses data', function () {
   let dir: string;
   let corpus: string;
   let good: string;
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = tempDir();
     corpus = writeText(dir, 'tiny.txt', TINY_TEXT);
-    const r = runCli(['train', '--corpus', corpus, ...SMALL, '--iterations', '5', '--checkpoint', 'good.json'], dir);
+    const r = await cli(['train', '--corpus', corpus, ...SMALL, '--iterations', '5', '--checkpoint', 'good.json'], dir);
     expect(r.status, r.stderr).to.equal(0);
     good = readFileSync(join(dir, 'good.json'), 'utf8');
   });
@@ -38,78 +38,78 @@ describe('bad input never loses data', function () {
     ['a non-finite parameter', () => good.replace(/"bh": \[[^\]]*\]/, (m) => m.replace(/\[[^,\]]*/, '[1e999')), /params\.bh vector\[0\] is null, not a finite number/],
   ];
   for (const [what, make, pattern] of broken) {
-    it(`refuses ${what} with one line and exit 2 in train --init, train --resume, sample and export`, () => {
+    it(`refuses ${what} with one line and exit 2 in train --init, train --resume, sample and export`, async () => {
       writeFileSync(join(dir, 'bad.json'), make());
-      expectUsageError(runCli(['train', '--corpus', corpus, '--init', 'bad.json', '--iterations', '1'], dir), pattern);
-      expectUsageError(runCli(['train', '--resume', 'bad.json', '--iterations', '10'], dir), pattern);
-      expectUsageError(runCli(['sample', '--checkpoint', 'bad.json'], dir), pattern);
-      expectUsageError(runCli(['export', '--checkpoint', 'bad.json', '--out', 'x.safetensors'], dir), pattern);
+      expectUsageError(await cli(['train', '--corpus', corpus, '--init', 'bad.json', '--iterations', '1'], dir), pattern);
+      expectUsageError(await cli(['train', '--resume', 'bad.json', '--iterations', '10'], dir), pattern);
+      expectUsageError(await cli(['sample', '--checkpoint', 'bad.json'], dir), pattern);
+      expectUsageError(await cli(['export', '--checkpoint', 'bad.json', '--out', 'x.safetensors'], dir), pattern);
     });
   }
 
-  it('refuses NaN in a safetensors file', () => {
-    expect(runCli(['export', '--checkpoint', 'good.json', '--out', 'm.safetensors'], dir).status).to.equal(0);
+  it('refuses NaN in a safetensors file', async () => {
+    expect((await cli(['export', '--checkpoint', 'good.json', '--out', 'm.safetensors'], dir)).status).to.equal(0);
     const bytes = readFileSync(join(dir, 'm.safetensors'));
     const n = Number(bytes.readBigUInt64LE(0));
     bytes.writeDoubleLE(NaN, 8 + n + 16); // Wxh[2]
     writeFileSync(join(dir, 'nan.safetensors'), bytes);
-    expectUsageError(runCli(['sample', '--checkpoint', 'nan.safetensors'], dir), /tensor Wxh\[2\] is NaN, not a finite number/);
-    expectUsageError(runCli(['train', '--corpus', corpus, '--init', 'nan.safetensors'], dir), /tensor Wxh\[2\] is NaN/);
+    expectUsageError(await cli(['sample', '--checkpoint', 'nan.safetensors'], dir), /tensor Wxh\[2\] is NaN, not a finite number/);
+    expectUsageError(await cli(['train', '--corpus', corpus, '--init', 'nan.safetensors'], dir), /tensor Wxh\[2\] is NaN/);
   });
 
-  it('refuses a corpus with characters outside the checkpoint vocabulary, naming the first', () => {
+  it('refuses a corpus with characters outside the checkpoint vocabulary, naming the first', async () => {
     const other = writeText(dir, 'other.txt', 'hello WORLD');
     expectUsageError(
-      runCli(['train', '--corpus', other, '--init', 'good.json', '--iterations', '1'], dir),
+      await cli(['train', '--corpus', other, '--init', 'good.json', '--iterations', '1'], dir),
       /corpus .*other\.txt: character "W" \(U\+0057\) at position 6 is not in the vocabulary of checkpoint good\.json/,
     );
   });
 
-  it('fails at startup, before training, when the checkpoint folder cannot be written', () => {
+  it('fails at startup, before training, when the checkpoint folder cannot be written', async () => {
     expectUsageError(
-      runCli(['train', '--corpus', corpus, ...SMALL, '--iterations', '5', '--json', '--checkpoint', 'missing/ck.json'], dir),
+      await cli(['train', '--corpus', corpus, ...SMALL, '--iterations', '5', '--json', '--checkpoint', 'missing/ck.json'], dir),
       /cannot write checkpoint missing\/ck\.json: folder missing does not exist/,
     );
     expectUsageError(
-      runCli(['train', '--corpus', corpus, ...SMALL, '--iterations', '5', '--json', '--checkpoint', 'tiny.txt/ck.json'], dir),
+      await cli(['train', '--corpus', corpus, ...SMALL, '--iterations', '5', '--json', '--checkpoint', 'tiny.txt/ck.json'], dir),
       /cannot write checkpoint tiny\.txt\/ck\.json: .*not a (folder|directory)/,
     );
-    expectUsageError(runCli(['train', '--corpus', corpus, ...SMALL, '--json', '--plot', 'nope/p.svg'], dir), /cannot write plot nope\/p\.svg/);
+    expectUsageError(await cli(['train', '--corpus', corpus, ...SMALL, '--json', '--plot', 'nope/p.svg'], dir), /cannot write plot nope\/p\.svg/);
   });
 
-  it('never overwrites a file that is not a checkpoint, or the corpus', () => {
+  it('never overwrites a file that is not a checkpoint, or the corpus', async () => {
     const notes = writeText(dir, 'notes.txt', 'my precious notes\n');
     expectUsageError(
-      runCli(['train', '--corpus', corpus, ...SMALL, '--iterations', '5', '--checkpoint', 'notes.txt'], dir),
+      await cli(['train', '--corpus', corpus, ...SMALL, '--iterations', '5', '--checkpoint', 'notes.txt'], dir),
       /refusing to replace notes\.txt: it exists and is not a min-char-rnn training checkpoint/,
     );
     expect(readFileSync(notes, 'utf8')).to.equal('my precious notes\n');
     expectUsageError(
-      runCli(['train', '--corpus', corpus, ...SMALL, '--iterations', '5', '--plot', 'notes.txt'], dir),
+      await cli(['train', '--corpus', corpus, ...SMALL, '--iterations', '5', '--plot', 'notes.txt'], dir),
       /refusing to replace notes\.txt with a chart/,
     );
-    expectUsageError(runCli(['train', '--corpus', corpus, ...SMALL, '--checkpoint', 'tiny.txt'], dir), /is the same file as the corpus/);
+    expectUsageError(await cli(['train', '--corpus', corpus, ...SMALL, '--checkpoint', 'tiny.txt'], dir), /is the same file as the corpus/);
     expectUsageError(
-      runCli(['train', '--corpus', corpus, ...SMALL, '--val-fraction', '0.3', '--checkpoint', 'a.json', '--keep-best', 'a.json'], dir),
+      await cli(['train', '--corpus', corpus, ...SMALL, '--val-fraction', '0.3', '--checkpoint', 'a.json', '--keep-best', 'a.json'], dir),
       /--keep-best a\.json is the same file as the --checkpoint file/,
     );
     expect(readFileSync(corpus, 'utf8')).to.equal(TINY_TEXT);
   });
 
-  it('refuses bad validation settings', () => {
-    expectUsageError(runCli(['train', '--corpus', corpus, ...SMALL, '--val-fraction', '1.5'], dir), /--val-fraction must be a number in \[0, 1\), got 1\.5/);
-    expectUsageError(runCli(['train', '--corpus', corpus, ...SMALL, '--val-fraction', '0.01'], dir), /leaves 0 for validation; it needs at least 2/);
-    expectUsageError(runCli(['train', '--corpus', corpus, ...SMALL, '--val-fraction', '0.95'], dir), /leaves 4 for training; seqLength 8 needs at least 9/);
-    expectUsageError(runCli(['train', '--corpus', corpus, ...SMALL, '--keep-best', 'b.json'], dir), /--keep-best needs held-out text/);
-    expectUsageError(runCli(['train', '--corpus', corpus, ...SMALL, '--eval-every', '10'], dir), /--eval-every needs held-out text/);
-    expectUsageError(runCli(['train', '--corpus', corpus, ...SMALL, '--checkpoint-every', '10'], dir), /--checkpoint-every needs --checkpoint or --plot/);
+  it('refuses bad validation settings', async () => {
+    expectUsageError(await cli(['train', '--corpus', corpus, ...SMALL, '--val-fraction', '1.5'], dir), /--val-fraction must be a number in \[0, 1\), got 1\.5/);
+    expectUsageError(await cli(['train', '--corpus', corpus, ...SMALL, '--val-fraction', '0.01'], dir), /leaves 0 for validation; it needs at least 2/);
+    expectUsageError(await cli(['train', '--corpus', corpus, ...SMALL, '--val-fraction', '0.95'], dir), /leaves 4 for training; seqLength 8 needs at least 9/);
+    expectUsageError(await cli(['train', '--corpus', corpus, ...SMALL, '--keep-best', 'b.json'], dir), /--keep-best needs held-out text/);
+    expectUsageError(await cli(['train', '--corpus', corpus, ...SMALL, '--eval-every', '10'], dir), /--eval-every needs held-out text/);
+    expectUsageError(await cli(['train', '--corpus', corpus, ...SMALL, '--checkpoint-every', '10'], dir), /--checkpoint-every needs --checkpoint or --plot/);
   });
 
-  it('leaves the good checkpoint untouched through all of the above', () => {
+  it('leaves the good checkpoint untouched through all of the above', async () => {
     writeFileSync(join(dir, 'bad.json'), good.slice(0, 100));
-    runCli(['train', '--resume', 'bad.json'], dir);
-    runCli(['train', '--corpus', corpus, ...SMALL, '--val-fraction', '1.5', '--checkpoint', 'good.json'], dir);
-    runCli(['train', '--resume', 'good.json', '--seq-length', '5'], dir);
+    await cli(['train', '--resume', 'bad.json'], dir);
+    await cli(['train', '--corpus', corpus, ...SMALL, '--val-fraction', '1.5', '--checkpoint', 'good.json'], dir);
+    await cli(['train', '--resume', 'good.json', '--seq-length', '5'], dir);
     expect(readFileSync(join(dir, 'good.json'), 'utf8')).to.equal(good);
   });
 });

@@ -2,24 +2,24 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { linesOfType, readJson, removeDir, runCli, tempDir, TINY_TEXT, writeText } from './helpers.js';
+import { linesOfType, readJson, removeDir, cli, tempDir, TINY_TEXT, writeText } from './helpers.js';
 
 describe('min-char-rnn export', function () {
   this.timeout(60_000);
   let dir: string;
   let corpus: string;
-  before(() => {
+  before(async () => {
     dir = tempDir();
     corpus = writeText(dir, 'tiny.txt', TINY_TEXT);
-    const r = runCli(['train', '--corpus', corpus, '--hidden-size', '8', '--seq-length', '8', '--iterations', '50', '--sample-every', '0', '--checkpoint', 'ck.json'], dir);
+    const r = await cli(['train', '--corpus', corpus, '--hidden-size', '8', '--seq-length', '8', '--iterations', '50', '--sample-every', '0', '--checkpoint', 'ck.json'], dir);
     expect(r.status, r.stderr).to.equal(0);
-    const e = runCli(['export', '--checkpoint', 'ck.json', '--out', 'm.safetensors'], dir);
+    const e = await cli(['export', '--checkpoint', 'ck.json', '--out', 'm.safetensors'], dir);
     expect(e.status, e.stderr).to.equal(0);
     expect(e.stdout).to.match(/^wrote m\.safetensors \(safetensors: 5 tensors, 582 parameters, [\d,]+ bytes\)\n$/);
   });
   after(() => removeDir(dir));
 
-  it('writes the byte layout of the specification, with the checkpoint values bit for bit', () => {
+  it('writes the byte layout of the specification, with the checkpoint values bit for bit', async () => {
     const bytes = readFileSync(join(dir, 'm.safetensors'));
     const n = Number(bytes.readBigUInt64LE(0));
     expect(n % 8).to.equal(0);
@@ -42,29 +42,29 @@ describe('min-char-rnn export', function () {
     expect(meta).to.include({ seqLength: '8', hiddenSize: '8', iteration: '50', learningRate: '0.1' });
   });
 
-  it('train --init reads safetensors exactly as the JSON checkpoint', () => {
+  it('train --init reads safetensors exactly as the JSON checkpoint', async () => {
     const args = ['train', '--corpus', corpus, '--iterations', '20', '--json', '--log-every', '1', '--sample-every', '5', '--seq-length', '8'];
-    const fromJson = runCli([...args, '--init', 'ck.json'], dir);
-    const fromSt = runCli([...args, '--init', 'm.safetensors'], dir);
+    const fromJson = await cli([...args, '--init', 'ck.json'], dir);
+    const fromSt = await cli([...args, '--init', 'm.safetensors'], dir);
     expect(fromSt.status, fromSt.stderr).to.equal(0);
     expect(linesOfType(fromSt.stdout, 'loss', 'sample')).to.deep.equal(linesOfType(fromJson.stdout, 'loss', 'sample'));
   });
 
-  it('converts back to a JSON checkpoint (--out ending in .json) with identical weights', () => {
-    const r = runCli(['export', '--checkpoint', 'm.safetensors', '--out', 'back.json'], dir);
+  it('converts back to a JSON checkpoint (--out ending in .json) with identical weights', async () => {
+    const r = await cli(['export', '--checkpoint', 'm.safetensors', '--out', 'back.json'], dir);
     expect(r.status, r.stderr).to.equal(0);
     expect((readJson(join(dir, 'back.json')) as { params: unknown }).params).to.deep.equal((readJson(join(dir, 'ck.json')) as { params: unknown }).params);
   });
 
-  it('refuses to overwrite its input or a file of another kind', () => {
-    const same = runCli(['export', '--checkpoint', 'ck.json', '--out', './ck.json'], dir);
+  it('refuses to overwrite its input or a file of another kind', async () => {
+    const same = await cli(['export', '--checkpoint', 'ck.json', '--out', './ck.json'], dir);
     expect(same.status).to.equal(2);
     expect(same.stderr).to.contain('is the checkpoint itself');
     writeFileSync(join(dir, 'notes.safetensors'), 'not a tensor file');
-    const foreign = runCli(['export', '--checkpoint', 'ck.json', '--out', 'notes.safetensors'], dir);
+    const foreign = await cli(['export', '--checkpoint', 'ck.json', '--out', 'notes.safetensors'], dir);
     expect(foreign.status).to.equal(2);
     expect(readFileSync(join(dir, 'notes.safetensors'), 'utf8')).to.equal('not a tensor file');
-    expect(runCli(['export', '--checkpoint', 'ck.json', '--out', 'm.safetensors'], dir).status).to.equal(0); // replacing an export is fine
+    expect((await cli(['export', '--checkpoint', 'ck.json', '--out', 'm.safetensors'], dir)).status).to.equal(0); // replacing an export is fine
   });
 
   it('is readable by numpy (optional: skipped when python3 with numpy is missing)', function () {

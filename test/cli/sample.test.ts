@@ -1,54 +1,54 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { exited, jsonLines, removeDir, runCli, startCli, tempDir, TINY_TEXT, writeText } from './helpers.js';
+import { exited, jsonLines, removeDir, cli, startCli, tempDir, TINY_TEXT, writeText } from './helpers.js';
 
 describe('min-char-rnn sample', function () {
   this.timeout(60_000);
   let dir: string;
-  before(() => {
+  before(async () => {
     dir = tempDir();
     const corpus = writeText(dir, 'tiny.txt', TINY_TEXT.repeat(5));
-    const r = runCli(
+    const r = await cli(
       ['train', '--corpus', corpus, '--hidden-size', '16', '--seq-length', '10', '--iterations', '300', '--sample-every', '0', '--checkpoint', 'ck.json'],
       dir,
     );
     expect(r.status, r.stderr).to.equal(0);
-    expect(runCli(['export', '--checkpoint', 'ck.json', '--out', 'm.safetensors'], dir).status).to.equal(0);
+    expect((await cli(['export', '--checkpoint', 'ck.json', '--out', 'm.safetensors'], dir)).status).to.equal(0);
   });
   after(() => removeDir(dir));
 
-  const sample = (...args: string[]) => runCli(['sample', '--checkpoint', 'ck.json', ...args], dir);
+  const sample = (...args: string[]) => cli(['sample', '--checkpoint', 'ck.json', ...args], dir);
 
-  it('writes the prime, then exactly N generated characters', () => {
-    const r = sample('--prime', 'the ', '--length', '120');
+  it('writes the prime, then exactly N generated characters', async () => {
+    const r = await sample('--prime', 'the ', '--length', '120');
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout.startsWith('the ')).to.equal(true);
     expect([...r.stdout].length).to.equal(4 + 120);
     expect(r.stderr).to.equal('');
   });
 
-  it('defaults to a newline prime and is reproducible with a seed', () => {
-    const a = sample('--length', '80', '--seed', '7');
+  it('defaults to a newline prime and is reproducible with a seed', async () => {
+    const a = await sample('--length', '80', '--seed', '7');
     expect(a.stdout.startsWith('\n')).to.equal(true);
-    expect(sample('--length', '80', '--seed', '7').stdout).to.equal(a.stdout);
-    expect(sample('--length', '80', '--seed', '8').stdout).to.not.equal(a.stdout);
+    expect((await sample('--length', '80', '--seed', '7')).stdout).to.equal(a.stdout);
+    expect((await sample('--length', '80', '--seed', '8')).stdout).to.not.equal(a.stdout);
   });
 
-  it('--argmax ignores the seed and equals --top-k 1; --temperature changes the draw', () => {
-    const g = sample('--length', '60', '--argmax').stdout;
-    expect(sample('--length', '60', '--argmax', '--seed', '5').stdout).to.equal(g);
-    expect(sample('--length', '60', '--top-k', '1', '--seed', '9').stdout).to.equal(g);
-    expect(sample('--length', '60', '--temperature', '0.5').stdout).to.not.equal(sample('--length', '60').stdout);
+  it('--argmax ignores the seed and equals --top-k 1; --temperature changes the draw', async () => {
+    const g = (await sample('--length', '60', '--argmax')).stdout;
+    expect((await sample('--length', '60', '--argmax', '--seed', '5')).stdout).to.equal(g);
+    expect((await sample('--length', '60', '--top-k', '1', '--seed', '9')).stdout).to.equal(g);
+    expect((await sample('--length', '60', '--temperature', '0.5')).stdout).to.not.equal((await sample('--length', '60')).stdout);
   });
 
-  it('gives the same text from the safetensors export', () => {
-    const st = runCli(['sample', '--checkpoint', 'm.safetensors', '--length', '100', '--seed', '3'], dir);
+  it('gives the same text from the safetensors export', async () => {
+    const st = await cli(['sample', '--checkpoint', 'm.safetensors', '--length', '100', '--seed', '3'], dir);
     expect(st.status, st.stderr).to.equal(0);
-    expect(st.stdout).to.equal(sample('--length', '100', '--seed', '3').stdout);
+    expect(st.stdout).to.equal((await sample('--length', '100', '--seed', '3')).stdout);
   });
 
-  it('--json prints start, text chunks and the whole sample', () => {
-    const r = sample('--json', '--prime', 'he', '--length', '50', '--seed', '2');
+  it('--json prints start, text chunks and the whole sample', async () => {
+    const r = await sample('--json', '--prime', 'he', '--length', '50', '--seed', '2');
     expect(r.status, r.stderr).to.equal(0);
     const lines = jsonLines(r.stdout);
     expect(lines[0]).to.include({ type: 'start', prime: 'he', length: 50, seed: '2', argmax: false });
@@ -56,22 +56,22 @@ describe('min-char-rnn sample', function () {
     const final = lines[lines.length - 1]!;
     expect(final).to.include({ type: 'sample', prime: 'he', length: 50 });
     expect(chunks.join('')).to.equal(final.text);
-    expect(`he${final.text as string}`).to.equal(sample('--prime', 'he', '--length', '50', '--seed', '2').stdout);
+    expect(`he${final.text as string}`).to.equal((await sample('--prime', 'he', '--length', '50', '--seed', '2')).stdout);
   });
 
-  it('refuses a prime character outside the vocabulary, naming it', () => {
-    const r = sample('--prime', 'hello?');
+  it('refuses a prime character outside the vocabulary, naming it', async () => {
+    const r = await sample('--prime', 'hello?');
     expect(r.status).to.equal(2);
     expect(r.stderr.trim()).to.equal('min-char-rnn: --prime: prime character "?" (U+003F) at position 5 is not in the vocabulary of checkpoint ck.json');
     expect(r.stdout).to.equal('');
   });
 
-  it('refuses missing or conflicting flags', () => {
-    expect(runCli(['sample'], dir).stderr).to.contain('--checkpoint FILE is required');
-    const r = sample('--argmax', '--top-k', '3');
+  it('refuses missing or conflicting flags', async () => {
+    expect((await cli(['sample'], dir)).stderr).to.contain('--checkpoint FILE is required');
+    const r = await sample('--argmax', '--top-k', '3');
     expect(r.status).to.equal(2);
     expect(r.stderr).to.contain('--argmax and --top-k cannot be combined');
-    expect(sample('--top-k', '0').status).to.equal(2);
+    expect((await sample('--top-k', '0')).status).to.equal(2);
   });
 
   it('streams: text arrives while it is still being generated', async () => {

@@ -38,6 +38,25 @@ describe('train: stopping with signals', function () {
     });
   }
 
+  it('Ctrl-C measures the final weights too: a val line at the last iteration, in the checkpoint and the best file', async () => {
+    const args = ['train', '--corpus', DEFAULT_CORPUS, '--hidden-size', '16', '--sample-every', '0', '--log-every', '50', '--json', '--eval-every', '100000'];
+    const child = startCli([...args, '--checkpoint', 'ck.json', '--keep-best', 'best.json'], dir);
+    let stdout = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    await waitForOutput(child.stdout!, (t) => t.includes('"iter":100'));
+    child.kill('SIGINT');
+    expect((await exited(child)).code).to.equal(0);
+    const out = jsonLines(stdout);
+    const end = out.pop()!;
+    const vals = out.filter((l) => l.type === 'val');
+    expect(vals.map((v) => v.iter)).to.deep.equal([0, (end.iterations as number) - 1]);
+    expect(vals[1]!.final).to.equal(true);
+    const ck = loadCheckpointFile(join(dir, 'ck.json'));
+    expect(ck.training!.validation!.history.map((e) => e.iteration)).to.deep.equal([0, (end.iterations as number) - 1]);
+    // Trained for 100+ iterations, the final model beats the first one: it is the one kept.
+    expect(loadCheckpointFile(join(dir, 'best.json')).training!.iteration).to.equal(end.iterations);
+  });
+
   it('without --checkpoint, Ctrl-C still stops cleanly with exit 0', async () => {
     const child = startCli(['train', ...FAST], dir);
     let stdout = '';

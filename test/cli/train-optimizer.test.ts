@@ -1,19 +1,17 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+import { cli as inProcess } from './helpers.js';
 
-function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+async function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'mcr-opt-'));
   const corpus = join(dir, 'corpus.txt');
   writeFileSync(corpus, 'the quick brown fox jumps over the lazy dog. '.repeat(20));
-  const r = spawnSync(process.execPath, [MAIN, 'train', '--corpus', corpus, ...args], { encoding: 'utf8', timeout: 60000, cwd: dir });
+  const r = await inProcess(['train', '--corpus', corpus, ...args], dir);
   expect(readdirSync(dir)).to.deep.equal(['corpus.txt']); // nothing written
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  return r;
 }
 
 function records(stdout: string): Record<string, unknown>[] {
@@ -23,8 +21,8 @@ function records(stdout: string): Record<string, unknown>[] {
 describe('cli train: optimizer flags', function () {
   this.timeout(60000);
 
-  it('defaults to adagrad with clip 5 and records it in the JSON start record', () => {
-    const r = cli(['--iterations', '3', '--hidden-size', '8', '--json']);
+  it('defaults to adagrad with clip 5 and records it in the JSON start record', async () => {
+    const r = await cli(['--iterations', '3', '--hidden-size', '8', '--json']);
     expect(r.status).to.equal(0);
     const start = records(r.stdout)[0]!;
     expect(start).to.include({ type: 'start', hiddenSize: 8, seqLength: 25, learningRate: 0.1, clip: 5, clipNorm: null });
@@ -32,8 +30,8 @@ describe('cli train: optimizer flags', function () {
     expect(start.optimizer).to.deep.equal({ name: 'adagrad', learningRate: 0.1, epsilon: 1e-8 });
   });
 
-  it('trains with every optimizer and its hyperparameters, schedule and clipping', () => {
-    const r = cli([
+  it('trains with every optimizer and its hyperparameters, schedule and clipping', async () => {
+    const r = await cli([
       '--optimizer', 'adamw', '--learning-rate', '0.005', '--beta1', '0.8', '--beta2', '0.99', '--weight-decay', '0.1',
       '--epsilon', '1e-6', '--lr-schedule', 'cosine:warmup=10,total=100,min=0.1', '--clip', '0', '--clip-norm', '10',
       '--iterations', '201', '--hidden-size', '8', '--json', '--sample-every', '0',
@@ -66,7 +64,7 @@ describe('cli train: optimizer flags', function () {
       ['adam', ['--beta2', '0.99']],
       ['adagrad', ['--epsilon', '1e-6']],
     ] as const) {
-      const rr = cli(['--optimizer', name, ...extra, '--iterations', '2', '--hidden-size', '4', '--json']);
+      const rr = await cli(['--optimizer', name, ...extra, '--iterations', '2', '--hidden-size', '4', '--json']);
       expect(rr.status, `${name}: ${rr.stderr}`).to.equal(0);
       expect((records(rr.stdout)[0]!.optimizer as { name: string }).name).to.equal(name);
     }
@@ -84,23 +82,23 @@ describe('cli train: optimizer flags', function () {
     [['--optimizer', 'lbfgs'], '--optimizer must be one of sgd, momentum, nesterov, rmsprop, adam, adamw, adagrad, got "lbfgs"'],
     [['--lr-schedule', 'step:factor=0.5'], '--lr-schedule step:factor=0.5: every must be a positive integer, got undefined'],
     [['--lr-schedule', 'cosine:warmup=200,total=100'], '--lr-schedule cosine:warmup=200,total=100: total must be greater than warmup (200), got 100'],
-    [['--lr-schedule', 'linear'], '--lr-schedule must be one of constant, step:..., exp:..., cosine:..., got "linear"'],
+    [['--lr-schedule', 'linear'], '--lr-schedule must be one of constant, step:..., exp:..., cosine:..., warmup:..., got "linear"'],
     [['--lr-schedule', 'exp:gamma'], '--lr-schedule must be KIND:key=number,... (bad part "gamma"), got "exp:gamma"'],
     [['--clip', '-1'], '--clip must be a number ≥ 0 (0 turns clipping off), got -1'],
     [['--clip-norm', '0'], '--clip-norm must be a positive number, got "0"'],
     [['--learning-rate', '0'], '--learning-rate must be a positive number, got "0"'],
   ];
   for (const [args, message] of bad) {
-    it(`refuses ${args.join(' ')}: one line, exit 2`, () => {
-      const r = cli([...args, '--iterations', '1']);
+    it(`refuses ${args.join(' ')}: one line, exit 2`, async () => {
+      const r = await cli([...args, '--iterations', '1']);
       expect(r.status).to.equal(2);
       expect(r.stderr).to.equal(`min-char-rnn: ${message}\n`);
       expect(r.stdout).to.equal('');
     });
   }
 
-  it('documents every new flag in --help', () => {
-    const r = cli(['--help']);
+  it('documents every new flag in --help', async () => {
+    const r = await cli(['--help']);
     expect(r.status).to.equal(0);
     for (const flag of ['--optimizer', '--learning-rate', '--momentum', '--beta1', '--beta2', '--decay', '--epsilon', '--weight-decay', '--lr-schedule', '--clip ', '--clip-norm']) {
       expect(r.stdout).to.include(flag);

@@ -1,18 +1,34 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildVocabulary, initParams, serializeCheckpoint } from '../../src/index.js';
-import { CLI, DEFAULT_CORPUS, jsonLines, KOREAN_CORPUS, runCli, tempDir } from '../helpers.js';
+import { CLI, DEFAULT_CORPUS, jsonLines, KOREAN_CORPUS, tempDir } from '../helpers.js';
+import { cli } from './helpers.js';
 
 const small = ['--hidden-size', '16', '--seq-length', '10'];
 
 describe('CLI: min-char-rnn train', () => {
-  it('prints the classic output: samples framed by ---- and "iter N, loss: X"', () => {
-    const r = runCli(['train', ...small, '--iterations', '201']);
+  it('the binary itself (a real process; the other tests here run the same code in-process): exit codes 0 and 2, stdout and stderr', () => {
+    const help = spawnSync(process.execPath, [CLI, 'train', '-h'], { encoding: 'utf8' });
+    expect([help.status, help.stderr]).to.deep.equal([0, '']);
+    expect(help.stdout).to.match(/^usage: min-char-rnn train/);
+    const bad = spawnSync(process.execPath, [CLI, 'train', '--hidden-size', 'x'], { encoding: 'utf8' });
+    expect([bad.status, bad.stdout, bad.stderr]).to.deep.equal([2, '', 'min-char-rnn: --hidden-size must be a positive integer, got "x"\n']);
+    const ok = spawnSync(process.execPath, [CLI, 'train', '--hidden-size', '8', '--iterations', '3', '--json'], { encoding: 'utf8' });
+    expect(ok.status, ok.stderr).to.equal(0);
+    expect(jsonLines(ok.stdout).pop()).to.include({ type: 'end', reason: 'completed', iterations: 3 });
+  });
+
+  it('prints the classic output: samples framed by ---- and "iter N, loss: X"', async () => {
+    const r = await cli(['train', ...small, '--iterations', '201']);
     expect(r.status, r.stderr).to.equal(0);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).to.equal('----');
+    // The classic script's first line, then what is trained and how it is measured.
+    expect(lines[0]).to.match(/^data has [\d,]+ characters, \d+ unique\.$/);
+    expect(lines[1]).to.match(/^model: vanilla RNN, hidden 16, seq length 10, [\d,]+ parameters; adagrad, learning rate 0\.1; clip ±5; kernel /);
+    expect(lines[2]).to.match(/^split: [\d,]+ characters to train on, [\d,]+ held out \(5%\); validation every 1,000 iterations and at the end$/);
+    expect(lines[3]).to.equal('----');
     expect(r.stdout).to.match(/^iter 0, loss: \d+\.\d{6}$/m);
     expect(r.stdout).to.match(/^iter 100, loss: \d+\.\d{6}$/m);
     expect(r.stdout).to.match(/^iter 200, loss: \d+\.\d{6}$/m);
@@ -20,8 +36,8 @@ describe('CLI: min-char-rnn train', () => {
     expect(r.stdout).to.not.match(/\r|\x1b/); // no status line when stdout is not a TTY
   });
 
-  it('--json prints start, loss and sample lines with the documented fields', () => {
-    const r = runCli(['train', ...small, '--iterations', '60', '--log-every', '20', '--sample-every', '50', '--sample-length', '30', '--json']);
+  it('--json prints start, loss and sample lines with the documented fields', async () => {
+    const r = await cli(['train', ...small, '--iterations', '60', '--log-every', '20', '--sample-every', '50', '--sample-length', '30', '--json']);
     expect(r.status, r.stderr).to.equal(0);
     const out = jsonLines(r.stdout);
     const start = out[0]!;
@@ -34,8 +50,9 @@ describe('CLI: min-char-rnn train', () => {
     const V = (start.vocab as string[]).length;
     expect(start.parameters).to.equal(2 * 16 * V + 16 * 16 + 16 + V);
     const losses = out.filter((o) => o.type === 'loss');
-    expect(losses.map((o) => o.iter)).to.deep.equal([0, 20, 40]);
-    for (const l of losses) {
+    expect(losses.map((o) => o.iter)).to.deep.equal([0, 20, 40, 59]); // and the last iteration, marked final
+    expect(losses.map((o) => o.final)).to.deep.equal([undefined, undefined, undefined, true]);
+    for (const l of losses.slice(0, 3)) {
       expect(Object.keys(l).sort()).to.deep.equal(['iter', 'loss', 'smoothLoss', 'type']);
       expect(l.loss).to.be.a('number');
     }
@@ -47,40 +64,40 @@ describe('CLI: min-char-rnn train', () => {
     expect(out[out.length - 1]!.type).to.equal('end');
   });
 
-  it('is deterministic: same seed, same output; another seed, another output', () => {
+  it('is deterministic: same seed, same output; another seed, another output', async () => {
     const args = ['train', ...small, '--iterations', '101', '--log-every', '10', '--json'];
     const strip = (s: string): string => s.split('\n').filter((l) => !l.includes('"end"')).join('\n');
-    const a = runCli([...args, '--seed', '9']);
-    const b = runCli([...args, '--seed', '9']);
-    const c = runCli([...args, '--seed', '10']);
+    const a = await cli([...args, '--seed', '9']);
+    const b = await cli([...args, '--seed', '9']);
+    const c = await cli([...args, '--seed', '10']);
     expect(strip(a.stdout)).to.equal(strip(b.stdout));
     expect(strip(a.stdout)).to.not.equal(strip(c.stdout));
   });
 
-  it('trains on a Korean corpus (multi-byte vocabulary)', () => {
-    const r = runCli(['train', '--corpus', KOREAN_CORPUS, ...small, '--iterations', '1', '--json']);
+  it('trains on a Korean corpus (multi-byte vocabulary)', async () => {
+    const r = await cli(['train', '--corpus', KOREAN_CORPUS, ...small, '--iterations', '1', '--json']);
     expect(r.status, r.stderr).to.equal(0);
     const start = jsonLines(r.stdout)[0]!;
     expect(start.vocab).to.include('한');
     expect(start.corpusLength).to.equal([...readFileSync(KOREAN_CORPUS, 'utf8')].length);
   });
 
-  it('--init starts from a checkpoint, taking its vocabulary and hidden size', () => {
+  it('--init starts from a checkpoint, taking its vocabulary and hidden size', async () => {
     const dir = tempDir();
     const text = 'abcabcabc abc cab';
     writeFileSync(join(dir, 'c.txt'), text);
     const vocab = buildVocabulary('abc xyz'); // a superset of the corpus's characters
     const params = initParams(6, vocab.size, 2);
     writeFileSync(join(dir, 'init.json'), serializeCheckpoint({ vocab, params }));
-    const r = runCli(['train', '--corpus', join(dir, 'c.txt'), '--init', join(dir, 'init.json'), '--seq-length', '4', '--iterations', '1', '--json']);
+    const r = await cli(['train', '--corpus', join(dir, 'c.txt'), '--init', join(dir, 'init.json'), '--seq-length', '4', '--iterations', '1', '--json']);
     expect(r.status, r.stderr).to.equal(0);
     const start = jsonLines(r.stdout)[0]!;
     expect(start.vocab).to.deep.equal(vocab.chars);
     expect(start.hiddenSize).to.equal(6);
   });
 
-  it('prints help with every flag', () => {
-    const r = runCli(['train', '--help']);
+  it('prints help with every flag', async () => {
+    const r = await cli(['train', '--help']);
     expect(r.status).to.equal(0);
     for (const flag of ['--corpus', '--hidden-size', '--seq-length', '--learning-rate', '--iterations', '--seed', '--sample-every', '--sample-length', '--temperature', '--log-every', '--init', '--json', '--help']) {
       expect(r.stdout).to.include(flag);
@@ -115,8 +132,8 @@ describe('CLI: min-char-rnn train', () => {
       ['a hidden size that contradicts --init', ['--init', join(dir, 'abc.json'), '--hidden-size', '8'], /--hidden-size 8 does not match the checkpoint/],
     ];
     for (const [name, args, message] of cases) {
-      it(`rejects ${name}`, () => {
-        const r = runCli(['train', ...args, '--iterations', '1']);
+      it(`rejects ${name}`, async () => {
+        const r = await cli(['train', ...args, '--iterations', '1']);
         expect(r.status).to.equal(2);
         expect(r.stdout).to.equal('');
         const lines = r.stderr.trimEnd().split('\n');
@@ -126,8 +143,8 @@ describe('CLI: min-char-rnn train', () => {
       });
     }
 
-    it('rejects an unknown command', () => {
-      const r = runCli(['trian']);
+    it('rejects an unknown command', async () => {
+      const r = await cli(['trian']);
       expect(r.status).to.equal(2);
       expect(r.stderr).to.match(/^min-char-rnn: unknown command "trian"/);
     });

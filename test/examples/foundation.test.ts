@@ -35,7 +35,7 @@ describe('examples: train-and-subscribe, early-stop-csv, plug-in-sgd', () => {
     expect(last[2]).to.be.at.most(103); // stopped because the target was reached...
     const before = rows[rows.length - 2]!.split(',').map(Number);
     expect(before[2]).to.be.greaterThan(103); // ...and not earlier
-    expect(r.stdout).to.include(`stopped; loss log in ${csv}`);
+    expect(r.stdout).to.include(`stopped at iteration ${last[0]} (smooth loss ${last[2]!.toFixed(3)}); loss log in ${csv}`);
   });
 
   it('plug-in-sgd: trains with a hand-written SGD stage in place of Adagrad', () => {

@@ -6,6 +6,7 @@ import {
   createSchedule,
   exponentialDecay,
   formatSchedule,
+  linearWarmup,
   parseSchedule,
   stepDecay,
   type ScheduleSpec,
@@ -40,12 +41,21 @@ describe('schedules', () => {
     expect(noWarmup(10)).to.equal(0);
   });
 
+  it('linearWarmup rises as (n + 1) / steps, then stays at 1; refuses a step count that is not a positive integer', () => {
+    const s = linearWarmup({ steps: 100 });
+    expect([s(0), s(49), s(98), s(99), s(100), s(10_000)]).to.deep.equal([0.01, 0.5, 0.99, 1, 1, 1]);
+    expect(parseSchedule('warmup:steps=4').spec).to.deep.equal({ kind: 'warmup', steps: 4 });
+    expect(() => linearWarmup({ steps: 0 })).to.throw(ConfigError, 'schedule.steps');
+    expect(() => parseSchedule('warmup:steps=2.5')).to.throw(ConfigError, 'steps');
+  });
+
   it('round-trips through JSON and the compact syntax', () => {
     const specs: ScheduleSpec[] = [
       { kind: 'constant' },
       { kind: 'step', every: 1000, factor: 0.5 },
       { kind: 'exp', gamma: 0.9999 },
       { kind: 'cosine', warmup: 200, total: 20000, min: 0.001 },
+      { kind: 'warmup', steps: 100 },
     ];
     for (const spec of specs) {
       const s = createSchedule(JSON.parse(JSON.stringify(spec)) as ScheduleSpec);
@@ -60,7 +70,7 @@ describe('schedules', () => {
   });
 
   it('refuses malformed specs with a message naming the part', () => {
-    expect(() => parseSchedule('linear:x=1')).to.throw(ConfigError, 'schedule must be one of constant, step:..., exp:..., cosine:..., got "linear:x=1"');
+    expect(() => parseSchedule('linear:x=1')).to.throw(ConfigError, 'schedule must be one of constant, step:..., exp:..., cosine:..., warmup:..., got "linear:x=1"');
     expect(() => parseSchedule('step:every=')).to.throw(ConfigError, /bad part "every="/);
     expect(() => parseSchedule('step:every=10,every=20')).to.throw(ConfigError, /every repeats/);
     expect(() => parseSchedule('step:every=0')).to.throw(ConfigError, 'schedule.every must be a positive integer, got 0');
