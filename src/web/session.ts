@@ -2,7 +2,7 @@
 // library's default pipeline (trainingSteps) with live learning rate and temperature, pauses by
 // capturing the exact training state and continues from it the way `train --resume` does, and reads
 // and writes the CLI's checkpoint files. Pure: no DOM, no worker API (worker.ts connects it).
-import { BehaviorSubject, Observable, type OperatorFunction, type Subscription } from 'rxjs';
+import { asapScheduler, BehaviorSubject, Observable, subscribeOn, type OperatorFunction, type Subscription } from 'rxjs';
 import { decodeCheckpoint, type LoadedCheckpoint } from '../checkpoint/decode.js';
 import { serializeCheckpoint, serializeTrainingCheckpoint } from '../checkpoint/format.js';
 import { encodeModelSafetensors } from '../checkpoint/safetensors.js';
@@ -291,7 +291,9 @@ class Session {
       optimizer: createOptimizer(run.optimizer, resume?.optimizer, { learningRate: run.learningRate$ }),
       ...(run.validation && run.evalEvery > 0 ? { validation: { corpus: run.validation, every: run.evalEvery } } : {}),
     };
-    const steps$ = trainingSteps(run.train, config);
+    // Subscribed on the next microtask, so that `run.subscription` exists before the first step:
+    // a command handled during a step's emission (pause, stop) can then end the run at once.
+    const steps$ = trainingSteps(run.train, config).pipe(subscribeOn(asapScheduler));
     run.last = undefined;
     run.frozen = undefined;
     run.segmentStart = now();

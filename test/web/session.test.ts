@@ -53,14 +53,19 @@ const isSample = (e: StudioEvent): e is Extract<StudioEvent, { type: 'sample' }>
 const decodeText = (b: ArrayBuffer): string => new TextDecoder().decode(b);
 
 async function checkpointAfter(s: ReturnType<typeof session>, config: StudioSettings, pauseAt?: number): Promise<string> {
+  // Waiters first: the pipeline's first stretch of steps runs inside the start command itself.
   const stopped = s.until(isPhase('stopped'));
+  const paused =
+    pauseAt === undefined
+      ? undefined
+      : s.until((e): e is StudioEvent => {
+          // Paused from inside a step's emission (the sample event), the most delicate moment.
+          if (isSample(e) && e.iteration === pauseAt) s.send({ type: 'pause' });
+          return isPhase('paused')(e);
+        });
   s.send({ type: 'start', text, settings: config, fromCheckpoint: false });
-  if (pauseAt !== undefined) {
-    // Paused from inside a step's emission (the sample event), the most delicate moment.
-    await s.request({ type: 'set' }, (e): e is StudioEvent => {
-      if (isSample(e) && e.iteration === pauseAt) s.send({ type: 'pause' });
-      return isPhase('paused')(e);
-    });
+  if (paused) {
+    await paused;
     await new Promise((r) => setTimeout(r, 20));
     s.send({ type: 'resume' });
   }
@@ -176,8 +181,7 @@ describe('studio session with weights only', function () {
     const s = session();
     const none = await s.request({ type: 'generate', prime: 'The ', length: 10, temperature: 1, seed: '1' }, isError);
     expect(none.message).to.equal('there is no model yet: start training or load a checkpoint');
-    s.send({ type: 'start', text, settings: settings({ iterations: 50 }), fromCheckpoint: false });
-    await s.until(isPhase('stopped'));
+    await s.request({ type: 'start', text, settings: settings({ iterations: 50 }), fromCheckpoint: false }, isPhase('stopped'));
     const st = await s.request({ type: 'save-safetensors' }, isFile);
     expect(st.name).to.equal('min-char-rnn-iter-50.safetensors');
     const loaded = await s.request(
