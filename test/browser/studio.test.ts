@@ -245,8 +245,8 @@ describe('studio in Chromium', function () {
     await setValue(page, '#iterations', '1100');
     await setValue(page, '#sample-every', '100'); // samples do not change the training
     await page.click('#start');
-    await page.waitForFunction(() => /continuing cli\.json at iteration 1000/i.test(document.getElementById('status')!.textContent ?? ''));
     await waitForPhase(page, 'stopped');
+    expect(await textOf(page, '#run-info')).to.equal('Continuing cli.json at iteration 1000.');
     expect(await textOf(page, '#iteration')).to.equal('1100');
     expect(await page.$eval('#samples', (s) => Number((s.firstElementChild as HTMLElement | null)?.dataset.iteration))).to.equal(1000);
     // The page continued exactly where the CLI would have: the same smooth loss at 1100.

@@ -4,7 +4,7 @@ import corpora from 'studio:corpora';
 import { recordLoss } from '../../checkpoint/training.js';
 import type { Evaluation } from '../../operators/evaluateEvery.js';
 import { lossChartSvg } from '../../plot/lossChart.js';
-import type { CheckpointSummary, Phase, StudioEvent } from '../protocol.js';
+import type { CheckpointSummary, Phase } from '../protocol.js';
 import { defaultLearningRate, parseField, settingField, type StudioSettings } from '../settings.js';
 import { connectStudioWorker } from './bridge.js';
 import { buildSettingsForm } from './form.js';
@@ -111,52 +111,44 @@ function download(name: string, mime: string, bytes: ArrayBuffer): void {
 }
 
 // ---- events from the worker ---------------------------------------------------------------------
-worker.event$.subscribe((e: StudioEvent) => {
-  switch (e.type) {
-    case 'phase':
-      phase = e.phase;
-      if (e.reason) showStatus(`Stopped: ${e.reason}.`);
-      refreshControls();
-      return;
-    case 'run':
-      seqLength = e.seqLength;
-      continueLoaded = false;
-      $('samples').replaceChildren();
-      resetChart(e.lossHistory, e.validation);
-      showNumbers(e.startIteration, undefined);
-      showStatus(e.note.charAt(0).toUpperCase() + e.note.slice(1) + '.');
-      return;
-    case 'progress':
-      showNumbers(e.iteration, e.smoothLoss);
-      if (phase === 'running' || e.charsPerSecond > 0) $('chars-per-second').textContent = String(Math.round(e.charsPerSecond));
-      $('elapsed').textContent = formatElapsed(e.elapsedMs);
-      $('elapsed').dataset.ms = String(e.elapsedMs); // exact, for scripts (the benchmark reads it)
-      for (const [i, l] of e.points) recordLoss(chartTrain, i, l);
-      if (e.points.length > 0) chartDirty = true;
-      return;
-    case 'sample':
-      addSample(e.iteration, e.text, e.temperature);
-      return;
-    case 'validation':
-      chartValidation.push(e.evaluation);
-      chartDirty = true;
-      return;
-    case 'checkpoint-loaded':
-      onCheckpointLoaded(e.name, e.summary);
-      return;
-    case 'file':
-      download(e.name, e.mime, e.bytes);
-      showStatus(`Saved ${e.name}.`);
-      return;
-    case 'generated':
-      $('generated').append(e.text);
-      if (e.done) ($('stop-generating') as HTMLButtonElement).disabled = true;
-      return;
-    case 'error':
-      showError(e.message.charAt(0).toUpperCase() + e.message.slice(1));
-      return;
-  }
+const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+worker.on('phase').subscribe((e) => {
+  phase = e.phase;
+  if (e.reason) showStatus(`Stopped: ${e.reason}.`);
+  refreshControls();
 });
+worker.on('run').subscribe((e) => {
+  seqLength = e.seqLength;
+  continueLoaded = false;
+  $('samples').replaceChildren();
+  resetChart(e.lossHistory, e.validation);
+  showNumbers(e.startIteration, undefined);
+  $('run-info').textContent = `${capitalized(e.note)}.`;
+});
+worker.on('progress').subscribe((e) => {
+  showNumbers(e.iteration, e.smoothLoss);
+  if (phase === 'running' || e.charsPerSecond > 0) $('chars-per-second').textContent = String(Math.round(e.charsPerSecond));
+  $('elapsed').textContent = formatElapsed(e.elapsedMs);
+  $('elapsed').dataset.ms = String(e.elapsedMs); // exact, for scripts (the benchmark reads it)
+  for (const [i, l] of e.points) recordLoss(chartTrain, i, l);
+  if (e.points.length > 0) chartDirty = true;
+});
+worker.on('sample').subscribe((e) => addSample(e.iteration, e.text, e.temperature));
+worker.on('validation').subscribe((e) => {
+  chartValidation.push(e.evaluation);
+  chartDirty = true;
+});
+worker.on('checkpoint-loaded').subscribe((e) => onCheckpointLoaded(e.name, e.summary));
+worker.on('file').subscribe((e) => {
+  download(e.name, e.mime, e.bytes);
+  showStatus(`Saved ${e.name}.`);
+});
+worker.on('generated').subscribe((e) => {
+  $('generated').append(e.text);
+  if (e.done) $<HTMLButtonElement>('stop-generating').disabled = true;
+});
+worker.on('error').subscribe((e) => showError(capitalized(e.message)));
 
 function onCheckpointLoaded(name: string, summary: CheckpointSummary): void {
   loaded = { name, summary };
