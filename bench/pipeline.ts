@@ -9,6 +9,9 @@ import {
   adagradUpdate,
   clipInPlace,
   createCorpus,
+  createNetwork,
+  initModel,
+  type ModelType,
   initParams,
   kernelByName,
   paramsView,
@@ -25,6 +28,8 @@ const HELP = `usage: npm run bench -- [options]
   --seconds S        about how long one measured run lasts (default 1)
   --rss-iterations N iterations of the memory check (default 20000)
   --quick            short: --runs 3 --seconds 0.3 --rss-iterations 2000
+  --models LIST      model families for the second table, comma-separated (default lstm,gru; none skips it)
+  --model-size SPEC  their size: hidden,layers,batch,seq (default 128,2,8,32)
   --corpus FILE      text to train on (default ../shared/data/tinyshakespeare.txt, else data/default-corpus.txt)
   --out FILE         JSON output (default bench-results/bench.json)
 `;
@@ -39,6 +44,8 @@ interface Options {
   rssIterations: number;
   corpus: string;
   out: string;
+  models: ModelType[];
+  modelSize: { hidden: number; layers: number; batch: number; seq: number };
 }
 
 /** The project root: the nearest folder above this file whose package.json is min-char-rnn's. */
@@ -63,6 +70,8 @@ function parseOptions(argv: string[], root: string): Options {
     rssIterations: 20000,
     corpus: existsSync(shared) ? shared : join(root, 'data/default-corpus.txt'),
     out: join(root, 'bench-results/bench.json'),
+    models: ['lstm', 'gru'],
+    modelSize: { hidden: 128, layers: 2, batch: 8, seq: 32 },
   };
   const positiveInt = (flag: string, v: string | undefined): number => {
     const n = Number(v);
@@ -101,6 +110,17 @@ function parseOptions(argv: string[], root: string): Options {
       case '--corpus':
         o.corpus = resolve(value());
         break;
+      case '--models': {
+        const v = value();
+        o.models = v === 'none' ? [] : (v.split(',') as ModelType[]);
+        break;
+      }
+      case '--model-size': {
+        const [hidden, layers, batch, seq] = value().split(',').map((x) => positiveInt('--model-size', x));
+        if (seq === undefined) throw new Error('--model-size needs hidden,layers,batch,seq');
+        o.modelSize = { hidden: hidden!, layers: layers!, batch: batch!, seq };
+        break;
+      }
       case '--out':
         o.out = resolve(value());
         break;
@@ -136,7 +156,7 @@ function startTiming(): () => Timing {
  * same windows (the classic wrap rule), hidden state carried from window to window, clipping at 5 and
  * Adagrad with lr 0.1, each with the kernel's own fast version when it has one, as the operators call them.
  */
-function bareRun(kernel: Kernel, corpus: Corpus, H: number, iterations: number): Timing {
+function bareRun(kernel: Kernel, corpus: Corpus<Int32Array>, H: number, iterations: number): Timing {
   const stop = startTiming(); // the set-up counts, as it does in the pipeline
   const V = corpus.vocab.size;
   const ids = corpus.ids;
@@ -167,7 +187,7 @@ function bareRun(kernel: Kernel, corpus: Corpus, H: number, iterations: number):
 /** The default pipeline (`trainingSteps`) run to completion; `sampleEvery` 0 leaves sampling out. */
 async function pipelineRun(
   kernel: Kernel,
-  corpus: Corpus,
+  corpus: Corpus<Int32Array>,
   H: number,
   iterations: number,
   sampleEvery: number,
@@ -201,6 +221,105 @@ const nullKernel: Kernel = {
     };
   },
 };
+
+/**
+ * A model family's training speed: the bare network (forward, backward and Adagrad over the flat buffer,
+ * B streams of T) and the default pipeline with that model (Adam, clip-norm 5, no sampling), in
+ * characters (B·T per iteration) per second. The kernel is whatever `createNetwork` picks: the family's
+ * reference today.
+ */
+async function familyRun(
+  type: ModelType,
+  corpus: Corpus,
+  size: Options['modelSize'],
+  iterations: number,
+  kind: 'bare' | 'pipeline',
+): Promise<Timing> {
+  const { hidden, layers, batch, seq } = size;
+  const model = { type, hiddenSize: hidden, layers };
+  const stop = startTiming();
+  if (kind === 'pipeline') {
+    await lastValueFrom(
+      trainingSteps(corpus, { model, batchSize: batch, seqLength: seq, iterations, sampleEvery: 0, optimizer: { name: 'adam' }, clip: null, clipNorm: 5 }),
+    );
+    return stop();
+  }
+  const V = corpus.vocab.size;
+  const net = createNetwork(model, V, { maxSeqLength: seq, batchSize: batch });
+  net.params.data.set(initModel(model, V, 1).data);
+  const memory = net.allocate(net.params.data.length);
+  const N = Math.floor(corpus.ids.length / batch);
+  const inputs = new Int32Array(batch * seq);
+  const targets = new Int32Array(batch * seq);
+  let p = 0;
+  for (let n = 0; n < iterations; n++) {
+    if (p + seq + 1 >= N || n === 0) {
+      p = 0;
+      net.hprev.fill(0);
+    } else net.carry();
+    for (let b = 0; b < batch; b++) {
+      inputs.set(corpus.ids.subarray(b * N + p, b * N + p + seq), b * seq);
+      targets.set(corpus.ids.subarray(b * N + p + 1, b * N + p + seq + 1), b * seq);
+    }
+    const loss = net.lossFun(inputs, targets);
+    if (!Number.isFinite(loss)) throw new Error(`loss ${loss} at iteration ${n}`);
+    clipInPlace(net.grads.data, 5);
+    adagradUpdate(net.params.data, net.grads.data, memory, 0.1, 1e-8);
+    p += seq;
+  }
+  return stop();
+}
+
+interface FamilyResult {
+  model: ModelType;
+  hidden: number;
+  layers: number;
+  batch: number;
+  seq: number;
+  parameters: number;
+  kernel: string;
+  iterationsPerRun: number;
+  charsPerSecond: { bare: number; pipeline: number };
+  charsPerCpuSecond: { bare: number; pipeline: number };
+}
+
+/** Measures each family, runs interleaved family by family so drift hits all alike. */
+async function measureFamilies(corpus: Corpus, o: Options): Promise<FamilyResult[]> {
+  const { hidden, layers, batch, seq } = o.modelSize;
+  const iters = new Map<ModelType, number>();
+  for (const type of o.models) {
+    const s = (await familyRun(type, corpus, o.modelSize, 1, 'bare')).wall; // warm-up and sizing
+    iters.set(type, Math.max(1, Math.round(o.seconds / s)));
+  }
+  const runs = new Map<ModelType, { bare: Timing[]; pipeline: Timing[] }>(o.models.map((t) => [t, { bare: [], pipeline: [] }]));
+  for (let r = 0; r < o.runs; r++) {
+    for (const type of o.models) {
+      const n = iters.get(type)!;
+      runs.get(type)!.bare.push(await familyRun(type, corpus, o.modelSize, n, 'bare'));
+      runs.get(type)!.pipeline.push(await familyRun(type, corpus, o.modelSize, n, 'pipeline'));
+    }
+  }
+  const V = corpus.vocab.size;
+  return o.models.map((type) => {
+    const n = iters.get(type)!;
+    const rec = runs.get(type)!;
+    const chars = n * batch * seq;
+    const rate = (ts: Timing[], clock: keyof Timing): number => median(ts.map((t) => chars / t[clock]));
+    const net = createNetwork({ type, hiddenSize: hidden, layers }, V, { maxSeqLength: seq, batchSize: batch });
+    return {
+      model: type,
+      hidden,
+      layers,
+      batch,
+      seq,
+      parameters: net.params.data.length,
+      kernel: net.kernelName,
+      iterationsPerRun: n,
+      charsPerSecond: { bare: rate(rec.bare, 'wall'), pipeline: rate(rec.pipeline, 'wall') },
+      charsPerCpuSecond: { bare: rate(rec.bare, 'cpu'), pipeline: rate(rec.pipeline, 'cpu') },
+    };
+  });
+}
 
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -242,7 +361,7 @@ interface SizeResult {
 /** Measures every kernel at hidden size H; kinds and kernels interleaved run by run so drift hits all alike. */
 async function measureSize(
   kernels: Kernel[],
-  corpus: Corpus,
+  corpus: Corpus<Int32Array>,
   H: number,
   o: Options,
   nullStepSeconds: number,
@@ -313,7 +432,7 @@ async function measureSize(
 }
 
 /** The pipeline's own cost per step, in seconds: the null kernel through the default pipeline (no sampling). */
-async function nullKernelStep(corpus: Corpus): Promise<number> {
+async function nullKernelStep(corpus: Corpus<Int32Array>): Promise<number> {
   const n = 20000;
   await pipelineRun(nullKernel, corpus, 100, n, 0); // warm-up
   const steps: number[] = [];
@@ -332,7 +451,7 @@ interface MemoryResult {
 }
 
 /** RSS and heap before and after a long run of the full default pipeline: flat means nothing kept per step. */
-async function memoryCheck(kernel: Kernel, corpus: Corpus, iterations: number): Promise<MemoryResult> {
+async function memoryCheck(kernel: Kernel, corpus: Corpus<Int32Array>, iterations: number): Promise<MemoryResult> {
   const gc = (globalThis as { gc?: () => void }).gc;
   const mib = (b: number): number => Math.round((b / 2 ** 20) * 10) / 10;
   await pipelineRun(kernel, corpus, 100, 200, 100); // reach steady state first
@@ -400,8 +519,20 @@ async function main(): Promise<void> {
       );
     }
   }
+  let families: FamilyResult[] = [];
+  if (o.models.length > 0) {
+    const { hidden, layers, batch, seq } = o.modelSize;
+    out(`\nmodel families: hidden ${hidden}, ${layers} layers, ${batch} streams of ${seq} (chars = streams × steps)\n`);
+    out('| model | parameters | kernel | bare chars/s | pipeline chars/s (Adam, clip-norm 5) |');
+    out('|---|---:|---|---:|---:|');
+    families = await measureFamilies(corpus, o);
+    for (const f of families) {
+      out(`| ${f.model} | ${fmt(f.parameters)} | ${f.kernel} | ${fmt(f.charsPerSecond.bare)} | ${fmt(f.charsPerSecond.pipeline)} |`);
+    }
+  }
   mkdirSync(dirname(o.out), { recursive: true });
   const json = {
+    families,
     date: new Date().toISOString(),
     node: process.version,
     platform: `${process.platform} ${process.arch}`,

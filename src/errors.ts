@@ -25,14 +25,23 @@ export class CheckpointError extends Error {
   override readonly name = 'CheckpointError';
 }
 
+/**
+ * Writing an output failed after the inputs were accepted (a full disk, an I/O error): the run did its
+ * work but could not keep it. The CLI exits with 1 for these, as for any failure that is not the input's.
+ */
+export class OutputError extends Error {
+  override readonly name = 'OutputError';
+}
+
 /** Training produced a loss that is NaN or infinite; the iteration says where it happened. */
 export class NonFiniteLossError extends Error {
   override readonly name = 'NonFiniteLossError';
   constructor(
     readonly iteration: number,
     readonly loss: number,
+    detail?: string,
   ) {
-    super(`loss is ${loss} at iteration ${iteration} (training diverged; try a smaller learning rate)`);
+    super(`loss is ${loss} at iteration ${iteration} (training diverged${detail ? `; ${detail}` : ''}; try a smaller learning rate)`);
   }
 }
 

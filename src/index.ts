@@ -1,13 +1,15 @@
 // The public API. Grouped by pipeline stage; each config type is exported beside its operator.
 
 // Corpus: vocabulary and windows
-export { buildVocabulary, vocabularyFromChars, encode, decode, type Vocabulary } from './corpus/vocabulary.js';
-export { createCorpus, type Corpus } from './corpus/corpus.js';
+export { buildVocabulary, vocabularyFromChars, encode, decode, requireScalarValues, type Vocabulary } from './corpus/vocabulary.js';
+export { createCorpus, idSlice, type Corpus, type CorpusIds } from './corpus/corpus.js';
+export { corpusFromChunks, idArrayFor, type ByteChunks, type CorpusFromChunksConfig } from './corpus/stream.js';
 export { windows, type Window, type WindowCursor, type WindowsConfig } from './corpus/windows.js';
 export {
   splitCorpus,
   defaultValidationFraction,
   DEFAULT_VALIDATION_FRACTION,
+  MAX_DEFAULT_VALIDATION_LENGTH,
   MIN_VALIDATION_WINDOWS,
   type CorpusSplit,
 } from './corpus/split.js';
@@ -26,9 +28,53 @@ export {
   type Params,
 } from './model/params.js';
 export type { Kernel, Model } from './model/kernel.js';
+export {
+  MODEL_TYPES,
+  classicSpec,
+  resolveModelSpec,
+  isClassicSpec,
+  describeSpec,
+  type ModelType,
+  type ModelSpec,
+  type ResolvedModelSpec,
+} from './model/spec.js';
+export {
+  layoutTensors,
+  tensorOf,
+  tensorSize,
+  type TensorShape,
+  type ParamTensor,
+  type ModelParams,
+} from './model/tensors.js';
+export {
+  familyOf,
+  paramTable,
+  torchTable,
+  modelParameterCount,
+  stateSize,
+  modelParams,
+  initModel,
+  matchesTable,
+} from './model/families.js';
+export type { ModelFamily, Cell, CellInput, LayerWeights } from './model/cell.js';
+export { rnnFamily } from './model/rnn/cell.js';
+export { lstmFamily } from './model/lstm/cell.js';
+export { gruFamily } from './model/gru/cell.js';
+export type { Network, Sampler } from './model/network.js';
+export { createNetwork, classicNetwork, networkKernelName, type NetworkOptions } from './model/networks.js';
+export { createStackNetwork, stackWeights, outputForward, outputBackward, type StackWeights } from './model/stack.js';
+export { sigmoid } from './math/sigmoid.js';
 export { referenceKernel, forward, backward } from './model/reference.js';
 export { jsKernel } from './model/jsKernel.js';
-export { wasmKernel, wasmSimdAvailable } from './model/wasmKernel.js';
+export { wasmKernel, wasmSimdAvailable, WASM_MAX_BYTES } from './model/wasmKernel.js';
+export {
+  trainingMemoryBytes,
+  rnnActivations,
+  formatBytes,
+  JSON_BYTES_PER_NUMBER,
+  MAX_ARRAY_LENGTH,
+  type TrainingMemory,
+} from './model/memory.js';
 export { defaultKernel, kernelByName, KERNEL_NAMES, type KernelName } from './model/kernels.js';
 export { drawIndex, argmax, sampleIndices } from './model/sampling.js';
 export { clipInPlace } from './model/clip.js';
@@ -37,10 +83,24 @@ export { generate, defaultPrime, drawTopK, type GenerateConfig } from './model/g
 
 // Operators: the stages of the pipeline
 export type { TrainingStep } from './operators/step.js';
-export { lossFun, type LossFunConfig } from './operators/lossFun.js';
+export { lossFun, drawDropoutMasks, type LossFunConfig } from './operators/lossFun.js';
 export { sampleEvery, type SampleEveryConfig, type Sample, type SampledStep } from './operators/sampleEvery.js';
 export { smoothLoss, type SmoothLossConfig } from './operators/smoothLoss.js';
 export { clipByValue } from './operators/clipByValue.js';
+export {
+  guardNonFinite,
+  type GuardNonFiniteConfig,
+  type NonFiniteRecord,
+  type GuardedStep,
+} from './operators/guardNonFinite.js';
+export {
+  diagnostics,
+  type DiagnosticsConfig,
+  type Diagnostics,
+  type TensorDiagnostics,
+  type DiagnosedStep,
+} from './operators/diagnostics.js';
+export { tensorViews, type TensorView } from './model/tensors.js';
 export { clipByGlobalNorm, globalNorm } from './operators/clipByGlobalNorm.js';
 export {
   evaluateEvery,
@@ -57,6 +117,7 @@ export {
   initialSlot,
   type OptimizerState,
   type OptimizedStep,
+  type OptimizerControl,
   type Hyperparameter,
 } from './optimizers/optimizer.js';
 export {
@@ -111,7 +172,7 @@ export {
   type LossRecord,
 } from './pipeline/train.js';
 
-// Checkpoints (format 1, JSON, with training state) and safetensors export
+// Checkpoints (formats 1 and 2, JSON, with training state) and safetensors (classic and PyTorch names)
 export {
   serializeCheckpoint,
   serializeTrainingCheckpoint,
@@ -119,6 +180,8 @@ export {
   numberJson,
   CHECKPOINT_FORMAT,
   CHECKPOINT_VERSION,
+  CHECKPOINT_VERSION_MODELS,
+  checkpointVersion,
   type ModelSnapshot,
 } from './checkpoint/format.js';
 export {
@@ -144,11 +207,13 @@ export {
   encodeModelSafetensors,
   decodeModelSafetensors,
   modelMetadata,
+  torchTensors,
   isSafetensors,
   MAX_HEADER_BYTES,
   type TensorEntry,
   type DecodedTensor,
   type SafetensorsContents,
+  type SafetensorsExportOptions,
 } from './checkpoint/safetensors.js';
 export { decodeCheckpoint, type LoadedCheckpoint } from './checkpoint/decode.js';
 
@@ -157,4 +222,4 @@ export { lineChartSvg, type Series, type LineChartConfig } from './plot/lineChar
 export { lossChartSvg, type LossChartData, type LossChartConfig } from './plot/lossChart.js';
 
 // Errors
-export { ConfigError, CorpusError, CheckpointError, NonFiniteLossError } from './errors.js';
+export { ConfigError, CorpusError, CheckpointError, NonFiniteLossError, OutputError } from './errors.js';

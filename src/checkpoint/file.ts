@@ -2,39 +2,24 @@
 import {
   closeSync,
   fsyncSync,
+  linkSync,
   openSync,
   readdirSync,
-  readFileSync,
   renameSync,
   rmSync,
   statSync,
   writeSync,
+  type Stats,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CheckpointError } from '../errors.js';
 import { decodeCheckpoint, type LoadedCheckpoint } from './decode.js';
 import { serializeCheckpoint, serializeTrainingCheckpoint, type ModelSnapshot } from './format.js';
+import { fsReason } from './fsReason.js';
+import { InputFileError, readInputFile } from './inputFile.js';
 import type { TrainingCheckpoint } from './training.js';
 
-/** Why reading `path` failed, in words (ENOENT → "no such file"). */
-export function fsReason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'it is a directory';
-    case 'ENOTDIR':
-      return 'a part of the path is not a directory';
-    case 'ENOSPC':
-      return 'no space left on the device';
-    default:
-      return (e as Error | undefined)?.message ?? String(e);
-  }
-}
+export { fsReason };
 
 /**
  * Writes `data` to `path` so that a crash at any moment leaves either the old file or the new one, never
@@ -81,7 +66,8 @@ export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${stamp}.tmp`);
 }
 
-function isAlive(pid: number): boolean {
+/** True when a process with this id is running (ours counts). */
+export function isAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
@@ -123,26 +109,34 @@ export function removeStaleTempFiles(path: string): string[] {
 
 /**
  * Checks, before any work is done, that `path` can be written the way {@link writeFileAtomic} will: its
- * folder exists and accepts a new file (one is created and removed), and `path` is not a folder.
- * Throws a CheckpointError naming `what` (e.g. "checkpoint") and the reason.
+ * folder exists and accepts a new file (one is created and removed); an existing `path` is a regular
+ * file (never a device, a pipe or a folder, which a rename would replace or a write would feed forever)
+ * and can be replaced (a hard link to it is made and removed: that fails, as the rename would, for an
+ * immutable or append-only file). Throws a CheckpointError naming `what` (e.g. "checkpoint") and the reason.
  */
 export function checkWritable(path: string, what: string): void {
   const dir = dirname(path);
   const fail = (reason: string): never => {
     throw new CheckpointError(`cannot write ${what} ${path}: ${reason}`);
   };
+  let dirStat: Stats | undefined;
   try {
-    if (!statSync(dir).isDirectory()) fail(`${dir} is not a folder`);
+    dirStat = statSync(dir);
+    if (!dirStat.isDirectory()) fail(`${dir} is not a folder`);
   } catch (e) {
     if (e instanceof CheckpointError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     fail(code === 'ENOENT' ? `folder ${dir} does not exist` : `folder ${dir}: ${fsReason(e)}`);
   }
+  let existing: Stats | undefined;
   try {
-    if (statSync(path).isDirectory()) fail('it is a folder');
+    existing = statSync(path);
   } catch (e) {
-    if (e instanceof CheckpointError) throw e;
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') fail(fsReason(e));
+  }
+  if (existing !== undefined) {
+    if (existing.isDirectory()) fail('it is a folder');
+    if (!existing.isFile()) fail(`it exists and is ${describeSpecial(existing)}, not a regular file`);
   }
   const probe = tempPathFor(path);
   try {
@@ -151,6 +145,35 @@ export function checkWritable(path: string, what: string): void {
     fail(`folder ${dir}: ${fsReason(e)}`);
   }
   rmSync(probe, { force: true });
+  if (existing !== undefined) checkReplaceable(path, existing, dirStat!, fail);
+}
+
+function describeSpecial(st: Stats): string {
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isFIFO()) return 'a pipe';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/** Fails when renaming a new file over the existing `path` would be refused at the end of the run. */
+function checkReplaceable(path: string, st: Stats, dirStat: Stats, fail: (reason: string) => never): void {
+  const euid = process.geteuid?.();
+  // In a sticky folder (like /tmp) only the file's or the folder's owner may replace a file.
+  if (euid !== undefined && euid !== 0 && (dirStat.mode & 0o1000) !== 0 && st.uid !== euid && dirStat.uid !== euid) {
+    fail(`it belongs to another user in a sticky folder, so it cannot be replaced`);
+  }
+  // The kernel refuses a hard link to an immutable or append-only file for the same reason it refuses
+  // to replace it; the link is removed at once and the file itself is not opened.
+  const link = tempPathFor(path);
+  try {
+    linkSync(path, link);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EPERM') fail('it exists and cannot be replaced (it is immutable or append-only)');
+    return; // no hard links here (EXDEV, ENOTSUP, EMLINK...): nothing learnt, the write will tell
+  }
+  rmSync(link, { force: true });
 }
 
 /**
@@ -160,9 +183,9 @@ export function checkWritable(path: string, what: string): void {
 export function loadCheckpointFile(path: string): LoadedCheckpoint {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = readInputFile(path);
   } catch (e) {
-    throw new CheckpointError(`cannot read checkpoint ${path}: ${fsReason(e)}`);
+    throw new CheckpointError(`cannot read checkpoint ${path}: ${e instanceof InputFileError ? e.message : fsReason(e)}`);
   }
   try {
     return decodeCheckpoint(bytes);

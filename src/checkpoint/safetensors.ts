@@ -6,17 +6,22 @@
 //             offsets count bytes from the start of the data section; tensors tile it with no hole
 //   the rest  the tensors' raw bytes, little-endian, row-major
 // so `np.frombuffer(data[begin:end], '<f8').reshape(shape)` reads a tensor in numpy.
-import { vocabularyFromChars, type Vocabulary } from '../corpus/vocabulary.js';
+import { requireScalarValues, vocabularyFromChars, type Vocabulary } from '../corpus/vocabulary.js';
 import { CheckpointError, CorpusError } from '../errors.js';
+import { ConfigError } from '../errors.js';
+import { familyOf, modelParams, torchTable } from '../model/families.js';
 import { PARAM_NAMES, paramShapes, paramsView, type Params } from '../model/params.js';
-import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type ModelSnapshot } from './format.js';
+import { isClassicSpec, resolveModelSpec, type ModelSpec, type ResolvedModelSpec } from '../model/spec.js';
+import { tensorOf, type ModelParams } from '../model/tensors.js';
+import { CHECKPOINT_FORMAT, checkpointVersion, type ModelSnapshot } from './format.js';
 import type { TrainingCheckpoint } from './training.js';
 
-/** One tensor to write: float64 values in row-major order. */
+/** One tensor to write: float64 values in row-major order, stored as F64 (default) or rounded to F32. */
 export interface TensorEntry {
   readonly name: string;
   readonly shape: readonly number[];
   readonly data: Float64Array;
+  readonly dtype?: 'F64' | 'F32';
 }
 
 /** A tensor as read: its stored dtype and its values widened to float64. */
@@ -73,8 +78,9 @@ export function encodeSafetensors(
     if (count !== t.data.length) {
       throw new CheckpointError(`tensor ${t.name} has ${t.data.length} values but shape [${t.shape.join(', ')}]`);
     }
-    header[t.name] = { dtype: 'F64', shape: [...t.shape], data_offsets: [offset, offset + 8 * count] };
-    offset += 8 * count;
+    const bytes = BYTES_PER[t.dtype ?? 'F64']!;
+    header[t.name] = { dtype: t.dtype ?? 'F64', shape: [...t.shape], data_offsets: [offset, offset + bytes * count] };
+    offset += bytes * count;
   }
   let json = new TextEncoder().encode(JSON.stringify(header));
   const padded = Math.ceil(json.length / 8) * 8;
@@ -89,11 +95,15 @@ export function encodeSafetensors(
   out.set(json, 8);
   let at = 8 + json.length;
   for (const t of tensors) {
+    const f32 = t.dtype === 'F32';
     for (let i = 0; i < t.data.length; i++) {
-      const x = t.data[i];
-      if (!Number.isFinite(x)) throw new CheckpointError(`cannot save ${t.name}: it contains ${x}`);
-      view.setFloat64(at, x, true);
-      at += 8;
+      const x = f32 ? Math.fround(t.data[i]) : t.data[i];
+      if (!Number.isFinite(x)) {
+        throw new CheckpointError(`cannot save ${t.name}: it contains ${t.data[i]}${f32 && Number.isFinite(t.data[i]) ? ' (beyond float32)' : ''}`);
+      }
+      if (f32) view.setFloat32(at, x, true);
+      else view.setFloat64(at, x, true);
+      at += f32 ? 4 : 8;
     }
   }
   return out;
@@ -196,20 +206,23 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsContents {
 
 /**
  * The metadata a model file carries: format, version, vocabulary (a JSON array of characters),
- * `hiddenSize` and `vocabSize`, and for a training checkpoint the iteration, smooth loss, optimizer (JSON)
- * and every hyperparameter, all as strings.
+ * `hiddenSize` and `vocabSize`, `model` (the spec as JSON) for every model but the classic one written
+ * with its classic names, and for a training checkpoint the iteration, smooth loss, optimizer (JSON) and
+ * every hyperparameter, all as strings.
  */
-export function modelMetadata(checkpoint: TrainingCheckpoint): Record<string, string> {
+export function modelMetadata(checkpoint: TrainingCheckpoint, withModel = !isClassicSpec(checkpoint.params.spec)): Record<string, string> {
+  const { spec } = checkpoint.params;
   const meta: Record<string, string> = {
     format: CHECKPOINT_FORMAT,
-    version: String(CHECKPOINT_VERSION),
+    version: String(checkpointVersion(checkpoint.params)),
     vocab: JSON.stringify(checkpoint.vocab.chars),
     hiddenSize: String(checkpoint.params.hiddenSize),
     vocabSize: String(checkpoint.params.vocabSize),
+    ...(withModel ? { model: JSON.stringify({ type: spec.type, hiddenSize: spec.hiddenSize, layers: spec.layers, dropout: spec.dropout }) } : {}),
   };
   const t = checkpoint.training;
   if (t) {
-    for (const [k, v] of Object.entries(t.hyperparameters)) meta[k] = v === null ? '' : String(v);
+    for (const [k, v] of Object.entries(t.hyperparameters)) if (!(k in meta)) meta[k] = v === null ? '' : String(v);
     meta.iteration = String(t.iteration);
     meta.smoothLoss = String(t.smoothLoss);
     if (t.optimizer) meta.optimizer = JSON.stringify(t.optimizer.spec);
@@ -218,27 +231,60 @@ export function modelMetadata(checkpoint: TrainingCheckpoint): Record<string, st
   return meta;
 }
 
+/** How {@link encodeModelSafetensors} names and stores the tensors. */
+export interface SafetensorsExportOptions {
+  /**
+   * `native` (default): the model's own table (the classic five names for the classic RNN, PyTorch's
+   * for every other model); `torch`: PyTorch's names always (the classic RNN gets a zero `rnn.bias_hh_l0`).
+   */
+  readonly names?: 'native' | 'torch';
+  /** `F64` (default) or `F32` (rounded to nearest). */
+  readonly dtype?: 'F64' | 'F32';
+}
+
+/** The tensors of `p` under PyTorch's names (for the classic RNN: Wxh → rnn.weight_ih_l0, ..., zero rnn.bias_hh_l0). */
+export function torchTensors(p: ModelParams): TensorEntry[] {
+  if (!isClassicSpec(p.spec)) return p.tensors.map(({ name, shape, data }) => ({ name, shape, data }));
+  const H = p.hiddenSize;
+  const V = p.vocabSize;
+  return [
+    { name: 'rnn.weight_ih_l0', shape: [H, V], data: tensorOf(p, 'Wxh') },
+    { name: 'rnn.weight_hh_l0', shape: [H, H], data: tensorOf(p, 'Whh') },
+    { name: 'rnn.bias_ih_l0', shape: [H], data: tensorOf(p, 'bh') },
+    { name: 'rnn.bias_hh_l0', shape: [H], data: new Float64Array(H) },
+    { name: 'fc.weight', shape: [V, H], data: tensorOf(p, 'Why') },
+    { name: 'fc.bias', shape: [V], data: tensorOf(p, 'by') },
+  ];
+}
+
 /**
- * A model as safetensors: the five tensors `Wxh` (H, V), `Whh` (H, H), `Why` (V, H), `bh` (H), `by` (V)
- * as F64 in that order (so the data section is exactly the flat parameter buffer), with
- * {@link modelMetadata} as `__metadata__`.
+ * A model as safetensors, with {@link modelMetadata} as `__metadata__`. The classic RNN writes its five
+ * tensors `Wxh` (H, V), `Whh` (H, H), `Why` (V, H), `bh` (H), `by` (V) in that order (so the data
+ * section is exactly the flat parameter buffer); every other model, and the classic one with
+ * `names: 'torch'`, is named as PyTorch's `CharModel` (an `nn.RNN`/`nn.LSTM`/`nn.GRU` called `rnn`, an
+ * `nn.Linear` called `fc`) names it, so `load_state_dict(load_file(path))` takes it as is.
  *
  * @param checkpoint Weights, vocabulary and optional training state (only its settings are written).
+ * @param options `names` (`native`), `dtype` (`F64`).
  * @returns The file's bytes.
  */
-export function encodeModelSafetensors(checkpoint: TrainingCheckpoint): Uint8Array {
+export function encodeModelSafetensors(checkpoint: TrainingCheckpoint, options?: SafetensorsExportOptions): Uint8Array {
   const { params } = checkpoint;
-  const shapes = paramShapes(params.hiddenSize, params.vocabSize);
+  const { names = 'native', dtype = 'F64' } = options ?? {};
+  const torch = names === 'torch' || !isClassicSpec(params.spec);
+  const entries: TensorEntry[] = torch ? torchTensors(params) : params.tensors.map(({ name, shape, data }) => ({ name, shape, data }));
   return encodeSafetensors(
-    PARAM_NAMES.map((name) => ({ name, shape: shapes[name], data: params[name] })),
-    modelMetadata(checkpoint),
+    entries.map((e) => ({ ...e, dtype })),
+    modelMetadata(checkpoint, torch),
   );
 }
 
 /**
- * Reads a model from safetensors bytes: the vocabulary from `__metadata__.vocab` and the five tensors,
- * whose shapes must agree with it. Non-finite values are refused (the format can hold NaN; a model
- * must not).
+ * Reads a model from safetensors bytes: the vocabulary from `__metadata__.vocab`, and either the classic
+ * five tensors or PyTorch's names (as this library or PyTorch wrote them). The model is `__metadata__.model`
+ * when present, else read off the tensors (the gate count gives the family, the `_l{k}` suffixes the
+ * layers). Every shape must agree; a one-layer RNN under PyTorch's names becomes the classic model
+ * (`bh = b_ih + b_hh`). Non-finite values are refused (the format can hold NaN; a model must not).
  *
  * @param bytes The whole file.
  * @returns Weights, vocabulary and the metadata strings.
@@ -261,12 +307,21 @@ export function decodeModelSafetensors(
   let vocab: Vocabulary;
   try {
     vocab = vocabularyFromChars(chars as string[]);
+    requireScalarValues(vocab);
   } catch (e) {
     if (e instanceof CorpusError) throw new CheckpointError(e.message);
     throw e;
   }
+  for (const [name, t] of tensors) {
+    const bad = t.data.findIndex((x) => !Number.isFinite(x));
+    if (bad >= 0) throw new CheckpointError(`tensor ${name}[${bad}] is ${t.data[bad]}, not a finite number`);
+  }
+  if (tensors.has('rnn.weight_ih_l0')) return { vocab, params: decodeTorchTensors(tensors, metadata, vocab.size), metadata };
+  if (metadata.model !== undefined && !isClassicSpec(metadataSpec(metadata.model))) {
+    throw new CheckpointError('__metadata__.model describes a model with PyTorch-named tensors, but tensor rnn.weight_ih_l0 is missing');
+  }
   const bh = tensors.get('bh');
-  if (!bh) throw new CheckpointError('tensor bh is missing');
+  if (!bh) throw new CheckpointError('tensor bh is missing (neither the classic tensors Wxh, Whh, Why, bh, by nor PyTorch\'s rnn.weight_ih_l0, ...)');
   const H = bh.shape[0] ?? 0;
   if (bh.shape.length !== 1 || H < 1) throw new CheckpointError(`tensor bh has shape [${bh.shape.join(', ')}], expected [H]`);
   if (metadata.hiddenSize !== undefined && metadata.hiddenSize !== String(H)) {
@@ -278,12 +333,80 @@ export function decodeModelSafetensors(
     const t = tensors.get(name);
     const want = shapes[name];
     if (!t) throw new CheckpointError(`tensor ${name} is missing`);
-    if (t.shape.length !== want.length || t.shape.some((d, i) => d !== want[i])) {
-      throw new CheckpointError(`tensor ${name} has shape [${t.shape.join(', ')}], expected [${want.join(', ')}]`);
-    }
-    const bad = t.data.findIndex((x) => !Number.isFinite(x));
-    if (bad >= 0) throw new CheckpointError(`tensor ${name}[${bad}] is ${t.data[bad]}, not a finite number`);
+    checkShape(name, t.shape, want);
     params[name].set(t.data);
   }
+  const extra = [...tensors.keys()].find((k) => !(PARAM_NAMES as readonly string[]).includes(k));
+  if (extra !== undefined) throw new CheckpointError(`tensor ${extra} is not one of the classic model's (Wxh, Whh, Why, bh, by)`);
   return { vocab, params, metadata };
+}
+
+function checkShape(name: string, got: readonly number[], want: readonly number[]): void {
+  if (got.length !== want.length || got.some((d, i) => d !== want[i])) {
+    throw new CheckpointError(`tensor ${name} has shape [${got.join(', ')}], expected [${want.join(', ')}]`);
+  }
+}
+
+function metadataSpec(json: string): ResolvedModelSpec {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    throw new CheckpointError('__metadata__.model is not JSON');
+  }
+  try {
+    return resolveModelSpec(raw as ModelSpec);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new CheckpointError(`__metadata__.model: ${e.message}`);
+    throw e;
+  }
+}
+
+/** The model of PyTorch-named tensors: `__metadata__.model`, or read off the shapes. */
+function torchSpec(tensors: ReadonlyMap<string, DecodedTensor>, metadata: Readonly<Record<string, string>>): ResolvedModelSpec {
+  if (metadata.model !== undefined) return metadataSpec(metadata.model);
+  const hh = tensors.get('rnn.weight_hh_l0');
+  if (!hh || hh.shape.length !== 2) throw new CheckpointError('tensor rnn.weight_hh_l0 is missing or not a matrix');
+  const [GH, H] = hh.shape as [number, number];
+  const gates = GH / H;
+  const type = (['rnn', 'lstm', 'gru'] as const).find((t) => familyOf(t).gates === gates);
+  if (!type) throw new CheckpointError(`tensor rnn.weight_hh_l0 has shape [${GH}, ${H}]: ${gates} gate blocks is none of rnn (1), gru (3), lstm (4)`);
+  let layers = 0;
+  while (tensors.has(`rnn.weight_ih_l${layers}`)) layers++;
+  return { type, hiddenSize: H, layers, dropout: 0 };
+}
+
+function decodeTorchTensors(
+  tensors: ReadonlyMap<string, DecodedTensor>,
+  metadata: Readonly<Record<string, string>>,
+  V: number,
+): ModelParams {
+  const spec = torchSpec(tensors, metadata);
+  if (metadata.hiddenSize !== undefined && metadata.hiddenSize !== String(spec.hiddenSize)) {
+    throw new CheckpointError(`__metadata__.hiddenSize is ${metadata.hiddenSize} but the model's is ${spec.hiddenSize}`);
+  }
+  const table = torchTable(spec, V);
+  for (const want of table) {
+    const t = tensors.get(want.name);
+    if (!t) throw new CheckpointError(`tensor ${want.name} is missing (the model is ${spec.type} with ${spec.layers} layer(s))`);
+    checkShape(want.name, t.shape, want.shape);
+  }
+  const extra = [...tensors.keys()].find((k) => !table.some((t) => t.name === k));
+  if (extra !== undefined) throw new CheckpointError(`tensor ${extra} is not part of the model (${spec.type} with ${spec.layers} layer(s))`);
+  const get = (name: string): Float64Array => tensors.get(name)!.data;
+  if (isClassicSpec(spec)) {
+    // The classic layout has one hidden bias: PyTorch's two add up to it.
+    const p = modelParams(spec, V) as Params;
+    p.Wxh.set(get('rnn.weight_ih_l0'));
+    p.Whh.set(get('rnn.weight_hh_l0'));
+    const bih = get('rnn.bias_ih_l0');
+    const bhh = get('rnn.bias_hh_l0');
+    for (let i = 0; i < p.bh.length; i++) p.bh[i] = bih[i]! + bhh[i]!;
+    p.Why.set(get('fc.weight'));
+    p.by.set(get('fc.bias'));
+    return p;
+  }
+  const p = modelParams(spec, V);
+  for (const t of p.tensors) t.data.set(get(t.name));
+  return p;
 }

@@ -6,13 +6,17 @@ import { CheckpointError, ConfigError } from '../errors.js';
 import type { Evaluation } from '../operators/evaluateEvery.js';
 import type { SampledStep } from '../operators/sampleEvery.js';
 import type { TrainingStep } from '../operators/step.js';
-import { copyParams, parameterCount, type Params } from '../model/params.js';
+import { stateSize } from '../model/families.js';
+import { copyParams } from '../model/params.js';
+import { classicSpec, isClassicSpec, type ResolvedModelSpec } from '../model/spec.js';
+import type { ModelParams } from '../model/tensors.js';
 import type { RandomState } from '../model/rng.js';
 import { copyOptimizerState, type OptimizedStep, type OptimizerState } from '../optimizers/optimizer.js';
 import { resolveOptimizerSpec, type OptimizerSpec } from '../optimizers/registry.js';
 import { createSchedule } from '../optimizers/schedules.js';
 import { trainingOptimizerSpec, type ResumeState, type TrainConfig, type Training } from '../pipeline/train.js';
 import type { JsonLike } from './json.js';
+import { thinLossHistory } from '../util/lossHistory.js';
 
 /**
  * The settings a run was started with. The named ones are always present; a writer may record more
@@ -58,8 +62,12 @@ export interface TrainingState {
   readonly iteration: number;
   /** The next data position p (before the wrap rule is applied). */
   readonly position: number;
-  /** The hidden state after the last window: the next window's `hprev`. (H) */
+  /** Streams trained side by side (B). Absent means 1. */
+  readonly batchSize?: number;
+  /** Every stream's state after the last window: the next window's `hprev`. (B, S); (H) for the classic model. */
   readonly hprev: Float64Array;
+  /** The dropout generator's position (models with dropout). */
+  readonly dropoutRandomState?: RandomState;
   /** The smoothed loss after the last window. */
   readonly smoothLoss: number;
   /** The optimizer's spec and state (slot buffers are copies). */
@@ -76,7 +84,7 @@ export interface TrainingState {
 /** The weights, their vocabulary, and (when the file holds it) the training state. */
 export interface TrainingCheckpoint {
   readonly vocab: Vocabulary;
-  readonly params: Params;
+  readonly params: ModelParams;
   readonly training?: TrainingState;
 }
 
@@ -130,13 +138,16 @@ export function snapshotTraining(
   const state = step.optimizer ? copyOptimizerState(step.optimizer) : undefined;
   const spec: OptimizerSpec | undefined =
     info.optimizer ?? (state ? { name: state.name, learningRate: info.hyperparameters.learningRate } : undefined);
+  const B = step.model.batchSize;
   return {
     vocab: info.vocab,
     params: copyParams(step.params),
     training: {
       iteration: step.iteration + 1,
-      position: step.position + step.inputs.length,
+      position: step.position + step.inputs.length / B,
+      ...(B !== 1 ? { batchSize: B } : {}),
       hprev: step.h.slice(),
+      ...(step.params.spec.dropout > 0 && step.dropoutRandomState ? { dropoutRandomState: step.dropoutRandomState() } : {}),
       smoothLoss: step.smoothLoss,
       ...(state && spec ? { optimizer: { spec: { ...spec }, state } } : {}),
       sampleRandomState: step.sampleRandomState(),
@@ -170,6 +181,7 @@ export function resumeStateOf(training: TrainingState): ResumeState {
   return {
     cursor: { iteration: training.iteration, position: training.position },
     hprev: training.hprev.slice(),
+    ...(training.dropoutRandomState ? { dropoutRandomState: copyRandomState(training.dropoutRandomState) } : {}),
     smoothLoss: training.smoothLoss,
     ...(training.optimizer ? { optimizer: copyOptimizerState(training.optimizer.state) } : {}),
     ...(training.sampleRandomState ? { sampleRandomState: copyRandomState(training.sampleRandomState) } : {}),
@@ -197,7 +209,9 @@ export function resumeConfig(checkpoint: TrainingCheckpoint): TrainConfig {
   if (!t) throw new CheckpointError('the checkpoint holds weights only, no training state to resume');
   const h = t.hyperparameters;
   return {
+    model: checkpoint.params.spec,
     hiddenSize: h.hiddenSize,
+    ...(t.batchSize !== undefined && t.batchSize !== 1 ? { batchSize: t.batchSize } : {}),
     seqLength: h.seqLength,
     learningRate: h.learningRate,
     seed: h.seed,
@@ -235,7 +249,8 @@ export function resumeConfig(checkpoint: TrainingCheckpoint): TrainConfig {
  * @param run A run that has completed at least one step.
  * @param info Anything to record beside what the run knows (e.g. `corpus`, a fingerprint of the text, or
  *   extra `hyperparameters`).
- * @returns The checkpoint (copies: it stays valid as the run goes on).
+ * @returns The checkpoint (copies: it stays valid as the run goes on). After rollbacks of the NaN guard
+ *   (`guard`) its learning rate is the lowered one, so a resumed run goes on with it.
  */
 export function trainingCheckpoint(
   run: Training,
@@ -245,11 +260,15 @@ export function trainingCheckpoint(
   if (!step) throw new ConfigError('run', 'not started', 'a run that has completed at least one step');
   const c = run.config;
   const spec = trainingOptimizerSpec(c);
-  const optimizer = spec ? resolveOptimizerSpec(spec) : undefined;
+  const resolved = spec ? resolveOptimizerSpec(spec) : undefined;
+  // After a rollback of the NaN guard the run goes on at a lowered rate: the checkpoint records that one.
+  const scale = step.optimizerControl?.learningRateScale ?? 1;
+  const optimizer =
+    resolved && scale !== 1 && resolved.learningRate !== undefined ? { ...resolved, learningRate: resolved.learningRate * scale } : resolved;
   const hyperparameters: TrainingHyperparameters = {
     hiddenSize: c.hiddenSize,
     seqLength: c.seqLength,
-    learningRate: optimizer?.learningRate ?? c.learningRate ?? 0,
+    learningRate: optimizer?.learningRate ?? (c.learningRate ?? 0) * scale,
     seed: c.seed,
     iterations: Number.isFinite(c.iterations) ? c.iterations : null,
     sampleEvery: c.sampleEvery,
@@ -292,6 +311,10 @@ export function encodeTrainingState(t: TrainingState): JsonLike {
     sampleRandomState: t.sampleRandomState
       ? { i: t.sampleRandomState.i, j: t.sampleRandomState.j, S: [...t.sampleRandomState.S] }
       : undefined,
+    batchSize: t.batchSize !== undefined && t.batchSize !== 1 ? t.batchSize : undefined,
+    dropoutRandomState: t.dropoutRandomState
+      ? { i: t.dropoutRandomState.i, j: t.dropoutRandomState.j, S: [...t.dropoutRandomState.S] }
+      : undefined,
     optimizer: t.optimizer
       ? {
           spec: { ...t.optimizer.spec },
@@ -304,12 +327,23 @@ export function encodeTrainingState(t: TrainingState): JsonLike {
 }
 
 /**
- * Reads and checks the `training` field of a checkpoint for weights of `hiddenSize` H and vocabulary
- * size V. Unknown fields are ignored; every problem is one CheckpointError naming the field.
+ * Reads and checks the `training` field of a checkpoint for weights of `hiddenSize` H (or of the model
+ * `spec`) and vocabulary size V, whose flat buffer holds `parameterCount` numbers. Unknown fields are
+ * ignored; every problem is one CheckpointError naming the field.
  */
-export function decodeTrainingState(raw: unknown, hiddenSize: number, vocabSize: number): TrainingState {
+export function decodeTrainingState(
+  raw: unknown,
+  hiddenSize: number | ResolvedModelSpec,
+  vocabSize: number,
+  parameterCount?: number,
+): TrainingState {
   const t = object(raw, 'training');
-  const P = parameterCount(hiddenSize, vocabSize);
+  const spec = typeof hiddenSize === 'number' ? classicSpec(hiddenSize) : hiddenSize;
+  hiddenSize = spec.hiddenSize;
+  const H = hiddenSize;
+  const P = parameterCount ?? 2 * H * vocabSize + H * H + H + vocabSize;
+  const batchSize = t.batchSize === undefined ? 1 : integer(t.batchSize, 'training.batchSize', 1);
+  const S = isClassicSpec(spec) ? H : stateSize(spec);
   const hyper = decodeHyperparameters(t.hyperparameters);
   if (hyper.hiddenSize !== hiddenSize) {
     throw new CheckpointError(`training.hyperparameters.hiddenSize is ${hyper.hiddenSize} but the weights have ${hiddenSize}`);
@@ -330,6 +364,12 @@ export function decodeTrainingState(raw: unknown, hiddenSize: number, vocabSize:
     }
     const s = object(o.state, 'training.optimizer.state');
     if (typeof s.name !== 'string') throw new CheckpointError('training.optimizer.state.name must be a string');
+    // Caught here, not when training starts, so the message can name the file (the caller adds it).
+    if (s.name !== resolved.name) {
+      throw new CheckpointError(
+        `training.optimizer.state is the state of ${JSON.stringify(s.name)} but the spec names ${JSON.stringify(resolved.name)}`,
+      );
+    }
     const slotsRaw = object(s.slots, 'training.optimizer.state.slots');
     const slots: Record<string, Float64Array> = {};
     for (const [k, v] of Object.entries(slotsRaw)) slots[k] = numbers(v, `training.optimizer.state.slots.${k}`, P);
@@ -367,10 +407,14 @@ export function decodeTrainingState(raw: unknown, hiddenSize: number, vocabSize:
     if (!Array.isArray(p) || p.length !== 2) throw new CheckpointError(`${name} must be [iteration, smoothLoss]`);
     return [integer(p[0], name), finite(p[1], name)];
   });
+  // A file may hold more points than a run keeps (edited, or from another program): thin it as a run would.
+  thinLossHistory(lossHistory);
   return {
     iteration: integer(t.iteration, 'training.iteration'),
     position: integer(t.position, 'training.position'),
-    hprev: numbers(t.hprev, 'training.hprev', hiddenSize),
+    ...(batchSize !== 1 ? { batchSize } : {}),
+    hprev: numbers(t.hprev, 'training.hprev', batchSize * S),
+    ...(t.dropoutRandomState !== undefined ? { dropoutRandomState: randomState(t.dropoutRandomState, 'training.dropoutRandomState') } : {}),
     smoothLoss: finite(t.smoothLoss, 'training.smoothLoss'),
     ...(optimizer ? { optimizer } : {}),
     ...(t.sampleRandomState !== undefined ? { sampleRandomState: randomState(t.sampleRandomState) } : {}),
@@ -419,20 +463,20 @@ function evaluation(raw: unknown, name: string): Evaluation {
   };
 }
 
-function randomState(raw: unknown): RandomState {
-  const r = object(raw, 'training.sampleRandomState');
+function randomState(raw: unknown, field = 'training.sampleRandomState'): RandomState {
+  const r = object(raw, field);
   const byte = (x: unknown, name: string): number => {
     const v = integer(x, name);
     if (v > 255) throw new CheckpointError(`${name} must be a byte (0..255), got ${v}`);
     return v;
   };
   if (!Array.isArray(r.S) || r.S.length !== 256) {
-    throw new CheckpointError('training.sampleRandomState.S must be an array of 256 bytes');
+    throw new CheckpointError(`${field}.S must be an array of 256 bytes`);
   }
   return {
-    i: byte(r.i, 'training.sampleRandomState.i'),
-    j: byte(r.j, 'training.sampleRandomState.j'),
-    S: r.S.map((x, k) => byte(x, `training.sampleRandomState.S[${k}]`)),
+    i: byte(r.i, `${field}.i`),
+    j: byte(r.j, `${field}.j`),
+    S: r.S.map((x, k) => byte(x, `${field}.S[${k}]`)),
   };
 }
 

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { CheckpointError, ConfigError, CorpusError } from '../errors.js';
 import { UsageError } from './args.js';
+import { evalCommand } from './eval.js';
 import { exportCommand } from './export.js';
 import { processIO, type CommandIO } from './report.js';
 import { sampleCommand } from './sample.js';
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   train: { run: trainCommand, summary: 'train a model on a text file (checkpoints, resume, validation)' },
   sample: { run: sampleCommand, summary: 'generate text from a checkpoint or .safetensors model' },
   export: { run: exportCommand, summary: 'write a checkpoint as .safetensors (for PyTorch, numpy, ...)' },
+  eval: { run: evalCommand, summary: "measure a model's loss on a text (nats and bits per character)" },
 };
 
 function mainHelp(): string {
@@ -23,7 +25,7 @@ function mainHelp(): string {
   return [
     'usage: min-char-rnn <command> [options]',
     '',
-    'A character-level vanilla RNN (the classic min-char-rnn) trained as a streaming RxJS pipeline.',
+    'Character-level language models (the classic min-char-rnn, LSTM, GRU) trained as a streaming RxJS pipeline.',
     '',
     'commands:',
     ...rows,
@@ -38,7 +40,10 @@ function version(): string {
   return pkg.version;
 }
 
-/** Exit code for an error: 2 when the input or the command line is at fault. */
+/**
+ * Exit code for an error: 2 when the input or the command line is at fault (found before any output is
+ * written), 1 for anything else, including an output that fails while being written (a full disk).
+ */
 export function exitCodeFor(e: unknown): number {
   return e instanceof UsageError || e instanceof ConfigError || e instanceof CorpusError || e instanceof CheckpointError
     ? 2
@@ -54,9 +59,14 @@ async function dispatch(argv: readonly string[], io: CommandIO): Promise<number>
     if (more.length > 0) throw new UsageError(`help takes one command name, got ${rest.length}`);
     return cmd.run(['--help'], io);
   }
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+  if (command === undefined) {
+    // A usage error like any other: the usage goes to stderr, stdout stays empty for the output.
+    io.stderr.write(`min-char-rnn: no command given\n${mainHelp()}`);
+    return 2;
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
     io.stdout.write(mainHelp());
-    return command === undefined ? 2 : 0;
+    return 0;
   }
   if (command === '--version' || command === '-V') {
     io.stdout.write(`${version()}\n`);

@@ -2,8 +2,10 @@ import type { Subscription } from 'rxjs';
 import { loadCheckpointFile } from '../checkpoint/file.js';
 import { CorpusError } from '../errors.js';
 import { defaultPrime, generate } from '../model/generate.js';
+import { defaultKernel } from '../model/kernels.js';
 import { now } from '../util/macrotask.js';
 import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args.js';
+import { checkMemory } from './memoryCheck.js';
 import { processIO, type CommandIO } from './report.js';
 
 export const SAMPLE_FLAGS: readonly FlagSpec[] = [
@@ -55,9 +57,21 @@ export function sampleCommand(argv: readonly string[], io: CommandIO = processIO
   const model = loadCheckpointFile(path);
   const prime = (f.get('prime') as string | undefined) ?? defaultPrime(model.vocab);
   if (prime === '') throw new UsageError('--prime must not be empty');
+  // A model larger than WebAssembly memory samples with the js kernel (one line says so), as train does.
+  const fit = checkMemory({
+    hiddenSize: model.params.hiddenSize,
+    vocabSize: model.vocab.size,
+    seqLength: 1,
+    optimizerSlots: 0,
+    validation: false,
+    checkpoints: false,
+    kernel: defaultKernel(),
+    auto: true,
+  });
+  if (fit.notice) io.stderr.write(`min-char-rnn: ${fit.notice}\n`);
   let text$;
   try {
-    text$ = generate(model, { prime, length, temperature, seed, argmax: greedy, ...(topK !== undefined ? { topK } : {}) });
+    text$ = generate(model, { prime, length, temperature, seed, argmax: greedy, kernel: fit.kernel, ...(topK !== undefined ? { topK } : {}) });
   } catch (e) {
     if (e instanceof CorpusError) throw new UsageError(`--prime: ${e.message} of checkpoint ${path}`);
     throw e;
@@ -81,6 +95,7 @@ export function sampleCommand(argv: readonly string[], io: CommandIO = processIO
         ...(topK !== undefined ? { topK } : {}),
         hiddenSize: model.params.hiddenSize,
         vocabSize: model.vocab.size,
+        model: model.params.spec,
       })}\n`,
     );
   } else {

@@ -1,11 +1,16 @@
 import type { Subscription } from 'rxjs';
 import { writeFileAtomic, writeTrainingCheckpointFile, fsReason } from '../checkpoint/file.js';
+import { lockCheckpoint, type CheckpointLock } from '../checkpoint/lock.js';
 import { recordLoss, snapshotTraining, type TrainingCheckpoint } from '../checkpoint/training.js';
 import { ConfigError } from '../errors.js';
 import { kernelByName } from '../model/kernels.js';
-import { parameterCount } from '../model/params.js';
+import { modelParameterCount } from '../model/families.js';
+import { networkKernelName } from '../model/networks.js';
+import { MODEL_TYPES } from '../model/spec.js';
 import { OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES } from '../optimizers/registry.js';
+import type { Diagnostics } from '../operators/diagnostics.js';
 import type { Evaluation } from '../operators/evaluateEvery.js';
+import type { NonFiniteRecord } from '../operators/guardNonFinite.js';
 import { train, type TrainConfig, type TrainedStep } from '../pipeline/train.js';
 import { lossChartSvg } from '../plot/lossChart.js';
 import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args.js';
@@ -16,10 +21,14 @@ import { optimizerFromFlags } from './optimizerFlags.js';
 import { planTraining, type TrainOptions, type TrainPlan } from './trainPlan.js';
 
 export const TRAIN_FLAGS: readonly FlagSpec[] = [
-  { name: 'corpus', kind: 'string', value: 'FILE', help: 'UTF-8 text to train on', default: 'data/default-corpus.txt' },
-  { name: 'hidden-size', kind: 'positive-integer', value: 'N', help: 'size of the hidden state', default: '100' },
-  { name: 'seq-length', kind: 'positive-integer', value: 'N', help: 'characters per window (BPTT length)', default: '25' },
-  { name: 'optimizer', kind: 'string', value: 'NAME', help: `${OPTIMIZER_NAMES.join('|')}`, default: 'adagrad' },
+  { name: 'corpus', kind: 'string', value: 'FILE', help: 'UTF-8 text to train on (a regular file, or - for standard input)', default: 'data/default-corpus.txt' },
+  { name: 'model', kind: 'string', value: 'TYPE', help: `${MODEL_TYPES.join('|')}: vanilla RNN, LSTM or GRU (lstm and gru change the defaults marked *)`, default: 'rnn' },
+  { name: 'layers', kind: 'positive-integer', value: 'N', help: 'recurrent layers stacked', default: '1; *2' },
+  { name: 'hidden-size', kind: 'positive-integer', value: 'N', help: 'size of the hidden state of every layer', default: '100; *256' },
+  { name: 'batch-size', kind: 'positive-integer', value: 'B', help: 'streams trained side by side (the text is cut into B parts)', default: '1; *32' },
+  { name: 'dropout', kind: 'number', value: 'P', help: 'dropout on the output of every layer while training, in [0, 1)', default: '0' },
+  { name: 'seq-length', kind: 'positive-integer', value: 'N', help: 'characters per window (BPTT length)', default: '25; *64' },
+  { name: 'optimizer', kind: 'string', value: 'NAME', help: `${OPTIMIZER_NAMES.join('|')}`, default: 'adagrad; *adam' },
   {
     name: 'learning-rate',
     kind: 'positive-number',
@@ -40,8 +49,8 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
     help: 'learning-rate multiplier by iteration: step:every=N[,factor=F] | exp:gamma=G | cosine:total=N[,warmup=N][,min=F] | warmup:steps=N | constant',
     default: 'constant; warmup:steps=1000 with --init',
   },
-  { name: 'clip', kind: 'number', value: 'X', help: 'clip each gradient element to [-X, X]; 0 = off', default: '5' },
-  { name: 'clip-norm', kind: 'positive-number', value: 'X', help: 'then scale gradients down to global norm X when above it', default: 'off' },
+  { name: 'clip', kind: 'number', value: 'X', help: 'clip each gradient element to [-X, X]; 0 = off', default: '5; *0' },
+  { name: 'clip-norm', kind: 'positive-number', value: 'X', help: 'then scale gradients down to global norm X when above it', default: 'off; *5' },
   { name: 'iterations', kind: 'count', value: 'N', help: 'stop after N iterations (in total, counting those before a --resume)', default: 'run until Ctrl-C' },
   { name: 'seed', kind: 'string', value: 'S', help: 'seed for the initial weights and the sampler', default: '1' },
   { name: 'sample-every', kind: 'count', value: 'N', help: 'sample every N iterations, 0 = never', default: '100' },
@@ -52,7 +61,7 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
   { name: 'checkpoint', kind: 'string', value: 'FILE', help: 'save the training state to FILE (atomically) every --checkpoint-every iterations, at the end and on Ctrl-C' },
   { name: 'checkpoint-every', kind: 'positive-integer', value: 'N', help: 'how often to save the checkpoint and the chart', default: '1000' },
   { name: 'resume', kind: 'string', value: 'FILE', help: 'continue the run saved in checkpoint FILE exactly (--iterations is the total to reach; checkpoints go to FILE unless --checkpoint says otherwise)' },
-  { name: 'val-fraction', kind: 'number', value: 'F', help: 'hold out the last F of the corpus for validation, 0 = none', default: '0.05 when 5% is at least 10 windows, else 0' },
+  { name: 'val-fraction', kind: 'number', value: 'F', help: 'hold out the last F of the corpus for validation, 0 = none', default: '0.05 when 5% is at least 10 windows, else 0; at most 500,000 characters' },
   { name: 'eval-every', kind: 'count', value: 'N', help: 'measure the validation loss every N iterations and at the end, 0 = never', default: '1000, more for large held-out parts' },
   { name: 'keep-best', kind: 'string', value: 'FILE', help: 'also keep the checkpoint with the lowest validation loss in FILE (remembered by --resume)' },
   { name: 'plot', kind: 'string', value: 'FILE', help: 'write an SVG chart of the training and validation loss at every checkpoint and at the end (remembered by --resume)' },
@@ -63,6 +72,8 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
     help: 'compute kernel: auto (fastest available), wasm (WebAssembly SIMD), js, reference',
     default: 'auto',
   },
+  { name: 'on-nan', kind: 'string', value: 'WHAT', help: 'on a NaN or infinite loss: abort (exit 1), or rollback to the last good state with half the learning rate (after 5 rollbacks in a row it aborts)', default: 'abort' },
+  { name: 'diag-every', kind: 'count', value: 'N', help: 'every N iterations report the gradient norm, the fraction clipped and each tensor\'s update-to-weight ratio, 0 = never', default: '0' },
   { name: 'json', kind: 'boolean', help: 'print JSON lines instead of text' },
   { name: 'help', kind: 'boolean', help: 'show this help (also -h)' },
 ];
@@ -71,11 +82,14 @@ export const TRAIN_HELP = formatHelp(
   'min-char-rnn train [options]',
   [
     'Trains a character-level vanilla RNN (the classic min-char-rnn: truncated BPTT, gradient',
-    'clipping at 5, Adagrad) and prints the smoothed loss and samples as it learns.',
+    'clipping at 5, Adagrad), or with --model an LSTM or GRU, and prints the smoothed loss and samples',
+    'as it learns. --model lstm or gru defaults to 2 layers of 256, 32 streams of 64 characters, Adam',
+    '2e-3 and clip-norm 5 (the defaults marked * below); every flag overrides.',
     'Ctrl-C (or SIGTERM) finishes the current window, saves the checkpoint when --checkpoint is set,',
     'and exits; a second Ctrl-C quits at once, leaving the last checkpoint as it was.',
     '--optimizer picks another optimizer; a hyperparameter flag that the chosen optimizer does not',
     'take is an error. Examples:',
+    '  min-char-rnn train --model lstm --dropout 0.2 --checkpoint lstm.json',
     '  min-char-rnn train --optimizer adam --lr-schedule cosine:warmup=200,total=20000,min=0.05',
     '  min-char-rnn train --optimizer momentum --momentum 0.95 --clip 0 --clip-norm 10',
     '  min-char-rnn train --iterations 50000 --checkpoint run.json --plot loss.svg',
@@ -119,11 +133,27 @@ export function parseTrainOptions(argv: readonly string[]): TrainOptions | 'help
     if (v === '') throw new UsageError(`--${name} needs a file name, got ""`);
     return v;
   };
+  const model = f.get('model') as string | undefined;
+  if (model !== undefined && !(MODEL_TYPES as readonly string[]).includes(model)) {
+    throw new UsageError(`--model must be one of ${MODEL_TYPES.join(', ')}, got ${JSON.stringify(model)}`);
+  }
+  const dropout = num('dropout');
+  if (dropout !== undefined && !(dropout >= 0 && dropout < 1)) throw new UsageError(`--dropout must be a number in [0, 1), got ${dropout}`);
+  const onNan = f.get('on-nan') as string | undefined;
+  if (onNan !== undefined && onNan !== 'abort' && onNan !== 'rollback') {
+    throw new UsageError(`--on-nan must be abort or rollback, got ${JSON.stringify(onNan)}`);
+  }
+  const diagEvery = num('diag-every');
+  if (diagEvery) config.diagnostics = { every: diagEvery };
   const valFraction = num('val-fraction');
   if (valFraction !== undefined && !(valFraction >= 0 && valFraction < 1)) {
     throw new UsageError(`--val-fraction must be a number in [0, 1), got ${valFraction}`);
   }
   const extra: Record<string, unknown> = {
+    model,
+    layers: num('layers'),
+    batchSize: num('batch-size'),
+    dropout,
     checkpoint: str('checkpoint'),
     checkpointEvery: num('checkpoint-every'),
     resume: str('resume'),
@@ -131,6 +161,7 @@ export function parseTrainOptions(argv: readonly string[]): TrainOptions | 'help
     evalEvery: num('eval-every'),
     keepBest: str('keep-best'),
     plot: str('plot'),
+    onNan,
   };
   for (const k of Object.keys(extra)) if (extra[k] === undefined) delete extra[k];
   return {
@@ -153,10 +184,13 @@ export function trainCommand(argv: readonly string[], io: CommandIO = processIO(
     return Promise.resolve(0);
   }
   const plan = planTraining(opts);
+  const nothingToDo = plan.target !== undefined && plan.startIteration >= plan.target;
+  // One writer per checkpoint file: taken before anything is printed or written, released at the end.
+  const locks = nothingToDo ? [] : lockOutputs(plan);
   // JSON mode writes JSON lines only, on a terminal too: no status line.
   const out = stdoutOutput(io.stdout, io.stderr, { live: !opts.json });
   for (const n of plan.notices) out.notice(n);
-  if (plan.target !== undefined && plan.startIteration >= plan.target) {
+  if (nothingToDo) {
     out.notice(
       plan.resumedFrom !== undefined
         ? `the checkpoint is already at iteration ${plan.startIteration}; nothing to do (raise --iterations to train further)`
@@ -165,7 +199,58 @@ export function trainCommand(argv: readonly string[], io: CommandIO = processIO(
     if (opts.json) out.line(JSON.stringify({ type: 'end', reason: 'completed', iterations: plan.startIteration, seconds: 0, charsPerSecond: 0 }));
     return Promise.resolve(0);
   }
-  return runTraining(plan, opts.json, out);
+  return runTraining(plan, opts.json, out).finally(() => {
+    for (const lock of locks) lock.release();
+  });
+}
+
+/** Locks the checkpoint files the run will write (see checkpoint/lock.ts); all or none. */
+function lockOutputs(plan: TrainPlan): CheckpointLock[] {
+  const locks: CheckpointLock[] = [];
+  try {
+    if (plan.checkpointPath !== undefined) locks.push(lockCheckpoint(plan.checkpointPath, 'checkpoint'));
+    if (plan.keepBestPath !== undefined) locks.push(lockCheckpoint(plan.keepBestPath, 'keep-best checkpoint'));
+  } catch (e) {
+    for (const lock of locks) lock.release();
+    throw e;
+  }
+  return locks;
+}
+
+/** A `diag` record (JSON), or one line of numbers (text). */
+function reportDiagnostics(d: Diagnostics, json: boolean, out: Output): void {
+  if (json) {
+    const tensors: Record<string, { gradNorm: number; weightNorm: number; updateRatio: number | null }> = {};
+    for (const t of d.tensors) tensors[t.name] = { gradNorm: t.gradNorm, weightNorm: t.weightNorm, updateRatio: t.updateRatio };
+    out.line(JSON.stringify({ type: 'diag', iter: d.iteration, gradNorm: d.gradNorm, clippedFraction: d.clippedFraction, tensors }));
+    return;
+  }
+  const ratios = d.tensors.map((t) => `${t.name} ${t.updateRatio === null ? '-' : t.updateRatio.toExponential(2)}`).join(', ');
+  out.line(`iter ${d.iteration}, grad norm: ${d.gradNorm.toFixed(4)}, clipped: ${(100 * d.clippedFraction).toFixed(2)}%, update/weight: ${ratios}`);
+}
+
+/** A `nan` record (JSON), or a warning on stderr (text). */
+function reportNonFinite(r: NonFiniteRecord, learningRate: number, json: boolean, out: Output): void {
+  if (json) {
+    out.line(
+      JSON.stringify({
+        type: 'nan',
+        iter: r.iteration,
+        what: r.what,
+        loss: Number.isFinite(r.loss) ? r.loss : String(r.loss),
+        restoredFrom: r.restoredFrom,
+        learningRate,
+        retry: r.retry,
+        maxRetries: r.maxRetries,
+      }),
+    );
+  } else {
+    const found = r.what === 'loss' ? `loss is ${r.loss}` : 'the parameters are not finite';
+    out.notice(
+      `warning: iter ${r.iteration}: ${found}; rolled back to the state after iteration ${r.restoredFrom}, ` +
+        `learning rate now ${learningRate} (rollback ${r.retry} of at most ${r.maxRetries} in a row)`,
+    );
+  }
 }
 
 /** Trains according to `plan`, printing progress to `out`; resolves with the exit code. */
@@ -179,6 +264,8 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
   const { seqLength, logEvery, target, checkpointPath, keepBestPath, plotPath, checkpointEvery, evalEvery } = plan;
   const hiddenSize = plan.hyperparameters.hiddenSize;
   const V = plan.vocab.size;
+  const spec = plan.model;
+  const parameters = modelParameterCount(spec, V);
   const lossHistory = plan.lossHistory;
   const valHistory = plan.valHistory;
   let best: Evaluation | undefined = plan.best;
@@ -192,11 +279,13 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
   let plotWritten = false;
   let finalSaveFailed = false;
 
+  const baseLearningRate = plan.optimizerSpec.learningRate ?? plan.hyperparameters.learningRate;
+  let learningRate = baseLearningRate;
   const snapshot = (s: TrainedStep): TrainingCheckpoint =>
     snapshotTraining(s, {
       vocab: plan.vocab,
-      hyperparameters: plan.hyperparameters,
-      optimizer: plan.optimizerSpec,
+      hyperparameters: learningRate === baseLearningRate ? plan.hyperparameters : { ...plan.hyperparameters, learningRate },
+      optimizer: learningRate === baseLearningRate ? plan.optimizerSpec : { ...plan.optimizerSpec, learningRate },
       corpus: plan.fingerprint,
       ...(plan.validation
         ? { validation: { trainLength: plan.train.ids.length, history: valHistory, ...(best ? { best } : {}) } }
@@ -237,6 +326,12 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
     if (out.closed) stopRequested = true; // nobody reads on: stop as on Ctrl-C, saving the checkpoint
     last = { iteration: s.iteration, smoothLoss: s.smoothLoss };
     meter.add(s.inputs.length);
+    if (s.diagnostics) reportDiagnostics(s.diagnostics, json, out);
+    if (s.nonFinite) {
+      // Later checkpoints record the lowered rate, so a resumed run goes on with it.
+      learningRate = baseLearningRate * s.nonFinite.learningRateScale;
+      reportNonFinite(s.nonFinite, learningRate, json, out);
+    }
     const n = s.iteration + 1; // iterations completed
     const final = stopRequested || n === target;
     if (s.sample) {
@@ -244,7 +339,8 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
       else out.line(`----\n ${s.sample.text} \n----`);
     }
     const logged = s.iteration % logEvery === 0;
-    if (logged || final) {
+    // A step the NaN guard undid has no loss to report (its smooth loss is the previous one).
+    if ((logged || final) && !s.nonFinite) {
       // The last iteration is logged too, marked `final` in JSON when it is not a regular one (a
       // resumed run's lines then match an uninterrupted run's, final lines aside).
       if (logged) recordLoss(lossHistory, s.iteration, s.smoothLoss);
@@ -381,13 +477,17 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
           hiddenSize,
           seqLength,
           corpusLength: plan.corpusLength,
-          parameters: parameterCount(hiddenSize, V),
+          parameters,
+          model: spec,
+          layers: spec.layers,
+          batchSize: plan.batchSize,
+          dropout: spec.dropout,
           learningRate: plan.optimizerSpec.learningRate ?? plan.hyperparameters.learningRate,
           optimizer: plan.optimizerSpec,
           clip: plan.hyperparameters.clip,
           clipNorm: plan.hyperparameters.clipNorm,
           seed: String(plan.hyperparameters.seed),
-          kernel: plan.config.kernel?.name,
+          kernel: networkKernelName(spec, plan.batchSize, plan.config.kernel),
           ...(target !== undefined ? { iterations: target } : {}),
           trainLength: plan.train.ids.length,
           valLength: plan.validation?.ids.length ?? 0,

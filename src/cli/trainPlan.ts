@@ -9,23 +9,32 @@ import {
   type CorpusFingerprint,
   type TrainingHyperparameters,
 } from '../checkpoint/training.js';
-import { createCorpus, type Corpus } from '../corpus/corpus.js';
+import type { Corpus } from '../corpus/corpus.js';
 import { defaultValidationFraction, splitCorpus } from '../corpus/split.js';
 import type { Vocabulary } from '../corpus/vocabulary.js';
 import { CheckpointError, CorpusError } from '../errors.js';
+import { createNetwork } from '../model/networks.js';
+import type { ModelParams } from '../model/tensors.js';
+import { isClassicSpec, resolveModelSpec, type ModelType, type ResolvedModelSpec } from '../model/spec.js';
 import { defaultKernel } from '../model/kernels.js';
-import type { Params } from '../model/params.js';
+import { jsKernel } from '../model/jsKernel.js';
 import { heldOutLoss, type Evaluation } from '../operators/evaluateEvery.js';
-import { resolveOptimizerSpec, type OptimizerSpec } from '../optimizers/registry.js';
+import { createOptimizer, resolveOptimizerSpec, type OptimizerSpec } from '../optimizers/registry.js';
 import { trainingOptimizerSpec, type ResumeState, type TrainConfig } from '../pipeline/train.js';
 import { UsageError, type FlagValue } from './args.js';
+import { checkMemory } from './memoryCheck.js';
 import { HYPERPARAMETER_FLAGS, optimizerFromFlags } from './optimizerFlags.js';
-import { fingerprintCorpus, readCorpusFile } from './corpusFile.js';
+import { loadCorpusFile } from './corpusFile.js';
 
 /** Parsed `train` flags with defaults applied. */
 export interface TrainOptions {
   readonly corpus: string;
   readonly hiddenSize: number | undefined;
+  /** `--model`, `--layers`, `--batch-size`, `--dropout` as given. */
+  readonly model?: string;
+  readonly layers?: number;
+  readonly batchSize?: number;
+  readonly dropout?: number;
   readonly config: TrainConfig;
   readonly init: string | undefined;
   readonly json: boolean;
@@ -40,7 +49,12 @@ export interface TrainOptions {
   readonly evalEvery?: number;
   readonly keepBest?: string;
   readonly plot?: string;
+  /** `--on-nan`: abort (the default) or rollback. */
+  readonly onNan?: 'abort' | 'rollback';
 }
+
+/** What `--on-nan rollback` does: keep a state every 100 iterations, halve the rate, at most 5 in a row. */
+export const NAN_GUARD = { keepEvery: 100, lrFactor: 0.5, maxRetries: 5 } as const;
 
 /** Checkpoint and chart cadence when `--checkpoint-every` is not given. */
 export const DEFAULT_CHECKPOINT_EVERY = 1000;
@@ -61,6 +75,10 @@ export interface TrainPlan {
   readonly config: TrainConfig;
   /** The settings recorded in checkpoints. */
   readonly hyperparameters: TrainingHyperparameters;
+  /** The model trained. */
+  readonly model: ResolvedModelSpec;
+  /** B, streams. */
+  readonly batchSize: number;
   readonly optimizerSpec: OptimizerSpec;
   readonly seqLength: number;
   readonly logEvery: number;
@@ -116,20 +134,21 @@ function optimizerSpecOf(config: TrainConfig): OptimizerSpec {
   return resolveOptimizerSpec(spec);
 }
 
+/**
+ * What `--model lstm` and `--model gru` change when their flags are not given: the settings of the
+ * 2-layer LSTM measured against PyTorch (hidden 256, 32 streams, 64 steps, Adam 2e-3, clip-norm 5).
+ */
+export const GATED_DEFAULTS = { layers: 2, hiddenSize: 256, batchSize: 32, seqLength: 64, optimizer: 'adam', clip: 0, clipNorm: 5 } as const;
+
+/** The model settings recorded in checkpoints (none for the classic model at B = 1, whose records stay as they were). */
+function modelSettings(spec: ResolvedModelSpec, batchSize: number): Record<string, string | number> {
+  if (isClassicSpec(spec) && spec.dropout === 0 && batchSize === 1) return {};
+  return { model: spec.type, layers: spec.layers, dropout: spec.dropout, batchSize };
+}
+
 /** Clip settings as recorded: the elementwise limit (0 = off) and the global norm (null = off). */
 function clipOf(config: TrainConfig): { clip: number; clipNorm: number | null } {
   return { clip: config.clip ?? 5, clipNorm: config.clipNorm || null };
-}
-
-function loadCorpus(text: string, path: string, vocab: Vocabulary | undefined, checkpointPath: string): Corpus {
-  try {
-    return createCorpus(text, vocab);
-  } catch (e) {
-    if (e instanceof CorpusError) {
-      throw new UsageError(`corpus ${path}: ${e.message}${vocab ? ` of checkpoint ${checkpointPath}` : ''}`);
-    }
-    throw e;
-  }
 }
 
 function split(corpus: Corpus, path: string, fraction: number, seqLength: number): ReturnType<typeof splitCorpus> {
@@ -148,33 +167,87 @@ function split(corpus: Corpus, path: string, fraction: number, seqLength: number
 
 /** Builds the plan for a new run or a resumed one (see {@link TrainPlan}). */
 export function planTraining(opts: TrainOptions): TrainPlan {
-  const plan = opts.resume !== undefined ? planResume(opts, opts.resume) : planFresh(opts);
+  const planned = opts.resume !== undefined ? planResume(opts, opts.resume) : planFresh(opts);
+  const plan = withMemoryChecked(planned, (opts.flags.get('kernel') ?? 'auto') === 'auto');
   checkOutputs(plan);
   return plan;
 }
 
+/** The plan once its memory is checked (see memoryCheck.ts), with the kernel it will use. */
+function withMemoryChecked(plan: TrainPlan, auto: boolean): TrainPlan {
+  const kernel = plan.config.kernel ?? defaultKernel();
+  const checked = checkMemory({
+    hiddenSize: plan.hyperparameters.hiddenSize,
+    vocabSize: plan.vocab.size,
+    seqLength: plan.seqLength,
+    optimizerSlots: createOptimizer(plan.optimizerSpec).slots?.length ?? 2,
+    validation: plan.validation !== undefined,
+    checkpoints: plan.checkpointPath !== undefined || plan.keepBestPath !== undefined,
+    kernel,
+    auto,
+    model: plan.model,
+    batchSize: plan.batchSize,
+  });
+  if (checked.notice) plan.notices.push(checked.notice);
+  return checked.kernel === kernel ? plan : { ...plan, config: { ...plan.config, kernel: checked.kernel } };
+}
+
 function planFresh(opts: TrainOptions): TrainPlan {
-  const c = opts.config;
+  let c = opts.config;
   if (opts.given.has('checkpoint-every') && !opts.checkpoint && !opts.plot) {
     throw new UsageError('--checkpoint-every needs --checkpoint or --plot');
   }
-  const text = readCorpusFile(opts.corpus);
-  let init: Params | undefined;
+  let init: ModelParams | undefined;
   let vocab: Vocabulary | undefined;
-  let hiddenSize = opts.hiddenSize ?? 100;
+  // A size no machine can train fails before the corpus is read (a one-character vocabulary is the least).
+  {
+    const type = (opts.model ?? 'rnn') as ModelType;
+    const gated = type !== 'rnn';
+    const hiddenSize = opts.hiddenSize ?? (gated ? GATED_DEFAULTS.hiddenSize : 100);
+    checkMemory({
+      hiddenSize,
+      vocabSize: 1,
+      seqLength: c.seqLength ?? (gated ? GATED_DEFAULTS.seqLength : 25),
+      optimizerSlots: 0,
+      validation: false,
+      checkpoints: false,
+      kernel: jsKernel,
+      auto: true,
+      vocabUnknown: true,
+      model: resolveModelSpec({ type, hiddenSize, layers: opts.layers ?? (gated ? GATED_DEFAULTS.layers : 1) }),
+      batchSize: opts.batchSize ?? (gated ? GATED_DEFAULTS.batchSize : 1),
+    });
+  }
   if (opts.init) {
     const ckpt = loadCheckpointFile(opts.init);
-    if (opts.hiddenSize !== undefined && opts.hiddenSize !== ckpt.params.hiddenSize) {
-      throw new UsageError(
-        `--hidden-size ${opts.hiddenSize} does not match the checkpoint ${opts.init} (hiddenSize ${ckpt.params.hiddenSize})`,
-      );
-    }
-    hiddenSize = ckpt.params.hiddenSize;
+    const s = ckpt.params.spec;
+    const mismatch = (flag: string, given: unknown, recorded: unknown, field: string): never => {
+      throw new UsageError(`--${flag} ${String(given)} does not match the checkpoint ${opts.init} (${field} ${String(recorded)})`);
+    };
+    if (opts.hiddenSize !== undefined && opts.hiddenSize !== s.hiddenSize) mismatch('hidden-size', opts.hiddenSize, s.hiddenSize, 'hiddenSize');
+    if (opts.model !== undefined && opts.model !== s.type) mismatch('model', opts.model, s.type, 'model');
+    if (opts.layers !== undefined && opts.layers !== s.layers) mismatch('layers', opts.layers, s.layers, 'layers');
     init = ckpt.params;
     vocab = ckpt.vocab;
   }
-  const corpus = loadCorpus(text, opts.corpus, vocab, opts.init ?? '');
-  const seqLength = c.seqLength ?? 25;
+  // The model: the init file's, or the flags' (with the gated families' defaults).
+  const type = (init?.spec.type ?? opts.model ?? 'rnn') as ModelType;
+  const gated = type !== 'rnn';
+  const hiddenSize = init?.spec.hiddenSize ?? opts.hiddenSize ?? (gated ? GATED_DEFAULTS.hiddenSize : 100);
+  const layers = init?.spec.layers ?? opts.layers ?? (gated ? GATED_DEFAULTS.layers : 1);
+  const model = resolveModelSpec({ type, hiddenSize, layers, dropout: opts.dropout ?? 0 });
+  const batchSize = opts.batchSize ?? (gated ? GATED_DEFAULTS.batchSize : 1);
+  const seqLength = c.seqLength ?? (gated ? GATED_DEFAULTS.seqLength : 25);
+  if (gated) {
+    c = {
+      ...c,
+      ...(opts.given.has('optimizer') ? {} : { optimizer: optimizerFromFlags(new Map([...opts.flags, ['optimizer', GATED_DEFAULTS.optimizer]])) }),
+      ...(opts.given.has('clip') ? {} : { clip: GATED_DEFAULTS.clip }),
+      ...(opts.given.has('clip-norm') ? {} : { clipNorm: GATED_DEFAULTS.clipNorm }),
+    };
+  }
+  const { corpus, fingerprint } = loadCorpusFile(opts.corpus, vocab, opts.init ?? '');
+  checkStreams(corpus, opts.corpus, batchSize, seqLength, opts.valFraction);
   const valFraction = opts.valFraction ?? defaultValidationFraction(corpus.ids.length, seqLength);
   const parts = split(corpus, opts.corpus, valFraction, seqLength);
   const evalEvery = resolveEvalEvery(opts, parts.validation, seqLength, undefined);
@@ -195,6 +268,7 @@ function planFresh(opts: TrainOptions): TrainPlan {
   const checkpointEvery = opts.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
   const hyperparameters: Record<string, string | number | boolean | null> & TrainingHyperparameters = {
     hiddenSize,
+    ...modelSettings(model, batchSize),
     seqLength,
     learningRate,
     ...clipOf(c),
@@ -207,13 +281,18 @@ function planFresh(opts: TrainOptions): TrainPlan {
     valFraction,
     evalEvery,
     checkpointEvery,
+    ...(opts.onNan === 'rollback' ? { onNan: 'rollback' } : {}),
   };
   if (opts.plot !== undefined) hyperparameters.plot = resolve(opts.plot);
   if (opts.keepBest !== undefined) hyperparameters.keepBest = resolve(opts.keepBest);
   const config: TrainConfig = {
     ...c,
+    model,
     hiddenSize,
+    seqLength,
+    batchSize,
     optimizer: optimizerSpec,
+    ...(opts.onNan === 'rollback' ? { guard: NAN_GUARD } : {}),
     ...(init ? { init } : {}),
     // The smooth loss of a loaded model starts from its measured loss, not from a uniform guess.
     ...(initial ? { initialSmoothLoss: initial.loss * seqLength } : {}),
@@ -221,13 +300,15 @@ function planFresh(opts: TrainOptions): TrainPlan {
   };
   return {
     corpusPath: opts.corpus,
-    fingerprint: fingerprintCorpus(text, opts.corpus),
+    fingerprint,
     vocab: corpus.vocab,
     corpusLength: corpus.ids.length,
     train: parts.train,
     validation: parts.validation,
     config,
     hyperparameters,
+    model,
+    batchSize,
     optimizerSpec,
     seqLength,
     logEvery: hyperparameters.logEvery,
@@ -249,18 +330,30 @@ function planFresh(opts: TrainOptions): TrainPlan {
   };
 }
 
+/** Refuses a batch size whose streams of the training part would be shorter than seq-length + 1. */
+function checkStreams(corpus: Corpus, path: string, batchSize: number, seqLength: number, valFraction: number | undefined): void {
+  if (batchSize === 1) return;
+  const trainLength = Math.floor(corpus.ids.length * (1 - (valFraction ?? 0)));
+  const stream = Math.floor(trainLength / batchSize);
+  if (stream < seqLength + 1) {
+    throw new UsageError(
+      `--batch-size ${batchSize} cuts the ${trainLength} training characters of ${path} into streams of ${stream}, ` +
+        `shorter than --seq-length ${seqLength} + 1; use a smaller batch size or sequence length`,
+    );
+  }
+}
+
 /** The loaded model's mean loss per character on `text` (the held-out part, or the training text's head). */
 function measureInit(
   path: string,
-  params: Params,
+  params: ModelParams,
   text: Corpus,
   heldOut: boolean,
   seqLength: number,
   c: TrainConfig,
 ): { path: string; loss: number; heldOut: boolean } {
   const ids = heldOut ? text.ids : text.ids.subarray(0, Math.min(text.ids.length, INIT_MEASURE_CHARS));
-  const kernel = c.kernel ?? defaultKernel();
-  const model = kernel.createModel(params.hiddenSize, params.vocabSize, seqLength);
+  const model = createNetwork(params.spec, params.vocabSize, { ...(c.kernel ? { kernel: c.kernel } : {}), maxSeqLength: seqLength });
   model.params.data.set(params.data);
   return { path, loss: heldOutLoss(model, ids, seqLength), heldOut };
 }
@@ -302,24 +395,27 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
   const corpusGiven = opts.given.has('corpus');
   const corpusPath = corpusGiven ? opts.corpus : t.corpus?.path;
   if (corpusPath === undefined) throw new UsageError(`checkpoint ${file} records no corpus; pass --corpus FILE`);
-  let text: string;
+  let same = true;
+  let read = false; // the text was read whole; later errors are about its contents
+  let loaded;
   try {
-    text = readCorpusFile(corpusPath);
+    loaded = loadCorpusFile(corpusPath, ckpt.vocab, file, (fingerprint) => {
+      read = true;
+      same = !t.corpus || (t.corpus.length === fingerprint.length && t.corpus.sha256 === fingerprint.sha256);
+      if (!same && !corpusGiven) {
+        throw new UsageError(
+          `corpus ${corpusPath} has changed since checkpoint ${file} was written ` +
+            `(it had ${t.corpus!.length} characters, sha256 ${t.corpus!.sha256.slice(0, 12)}…; now ${fingerprint.length}, ` +
+            `${fingerprint.sha256.slice(0, 12)}…); pass --corpus ${corpusPath} to fine-tune on its new contents`,
+        );
+      }
+    });
   } catch (e) {
-    if (e instanceof UsageError && !corpusGiven) throw new UsageError(`${e.message} (recorded in checkpoint ${file}; pass --corpus FILE)`);
+    if (e instanceof UsageError && !corpusGiven && !read) throw new UsageError(`${e.message} (recorded in checkpoint ${file}; pass --corpus FILE)`);
     throw e;
   }
-  const fingerprint = fingerprintCorpus(text, corpusPath);
-  const same = !t.corpus || (t.corpus.length === fingerprint.length && t.corpus.sha256 === fingerprint.sha256);
-  if (!same && !corpusGiven) {
-    throw new UsageError(
-      `corpus ${corpusPath} has changed since checkpoint ${file} was written ` +
-        `(it had ${t.corpus!.length} characters, sha256 ${t.corpus!.sha256.slice(0, 12)}…; now ${fingerprint.length}, ` +
-        `${fingerprint.sha256.slice(0, 12)}…); pass --corpus ${corpusPath} to fine-tune on its new contents`,
-    );
-  }
+  const { corpus, fingerprint } = loaded;
   const fineTune = !same;
-  const corpus = loadCorpus(text, corpusPath, ckpt.vocab, file);
 
   // Settings that define the run must not change; the rest may, and are reported.
   const c = opts.config;
@@ -329,6 +425,12 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
     );
   };
   if (opts.hiddenSize !== undefined && opts.hiddenSize !== h.hiddenSize) conflict('hidden-size', opts.hiddenSize, h.hiddenSize, 'hiddenSize');
+  const spec = ckpt.params.spec;
+  const batchSize = t.batchSize ?? 1;
+  if (opts.model !== undefined && opts.model !== spec.type) conflict('model', opts.model, spec.type, 'model');
+  if (opts.layers !== undefined && opts.layers !== spec.layers) conflict('layers', opts.layers, spec.layers, 'layers');
+  if (opts.dropout !== undefined && opts.dropout !== spec.dropout) conflict('dropout', opts.dropout, spec.dropout, 'dropout');
+  if (opts.batchSize !== undefined && opts.batchSize !== batchSize) conflict('batch-size', opts.batchSize, batchSize, 'batchSize');
   if (c.seqLength !== undefined && c.seqLength !== h.seqLength) conflict('seq-length', c.seqLength, h.seqLength, 'seqLength');
   if (c.seed !== undefined && String(c.seed) !== String(h.seed)) conflict('seed', c.seed, h.seed, 'seed');
   const recordedFraction = typeof h.valFraction === 'number' ? h.valFraction : 0;
@@ -381,6 +483,7 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
   const valFraction = fineTune
     ? (opts.valFraction ?? defaultValidationFraction(corpus.ids.length, seqLength))
     : recordedFraction;
+  checkStreams(corpus, corpusPath, batchSize, seqLength, valFraction);
   const parts = split(corpus, corpusPath, valFraction, seqLength);
   if (!fineTune && t.validation && parts.train.ids.length !== t.validation.trainLength) {
     throw new CheckpointError(
@@ -395,7 +498,7 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
   if (fineTune) {
     // New text: read it from its start with a fresh hidden state; weights, optimizer memory, smooth
     // loss and the sampler carry on.
-    resume = { ...resume, cursor: { iteration: t.iteration, position: 0 }, hprev: new Float64Array(h.hiddenSize) };
+    resume = { ...resume, cursor: { iteration: t.iteration, position: 0 }, hprev: new Float64Array(t.hprev.length) };
     notices.push(
       `fine-tuning on ${corpusPath} (not the text checkpoint ${file} was trained on): data position restarts at 0, hidden state at zeros`,
     );
@@ -429,8 +532,12 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
   if (remembered.length > 0) notices.push(`continuing ${remembered.join(' and ')} (as recorded in ${file})`);
 
   const optimizerSpec: OptimizerSpec = { ...savedSpec, learningRate };
+  // The NaN policy goes on as recorded unless --on-nan says otherwise.
+  const onNan = opts.onNan ?? (h.onNan === 'rollback' ? 'rollback' : 'abort');
+  const { onNan: _recorded, ...recordedSettings } = h;
   const hyperparameters: TrainingHyperparameters = {
-    ...h,
+    ...recordedSettings,
+    ...(onNan === 'rollback' ? { onNan } : {}),
     ...(plotPath !== undefined ? { plot: resolve(plotPath) } : {}),
     ...(keepBestPath !== undefined ? { keepBest: resolve(keepBestPath) } : {}),
     learningRate,
@@ -447,7 +554,9 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
   };
   const config: TrainConfig = {
     ...c,
+    model: spec,
     hiddenSize: h.hiddenSize,
+    batchSize,
     seqLength,
     learningRate,
     seed: h.seed,
@@ -461,6 +570,7 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
     clip: recordedClip,
     clipNorm: recordedClipNorm,
     resume,
+    ...(onNan === 'rollback' ? { guard: NAN_GUARD } : {}),
     ...(parts.validation ? { validation: { corpus: parts.validation, every: evalEvery } } : {}),
   };
   if (target === undefined) delete (config as { iterations?: number }).iterations;
@@ -474,6 +584,8 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
     validation: parts.validation,
     config,
     hyperparameters,
+    model: spec,
+    batchSize,
     optimizerSpec,
     seqLength,
     logEvery,
@@ -514,7 +626,7 @@ function checkOutputs(plan: TrainPlan): void {
     if (other) throw new UsageError(`--${flag} ${path} is the same file as the ${other}; choose another path`);
     seen.set(abs, `--${flag} file`);
     try {
-      checkWritable(path, flag === 'plot' ? 'plot' : 'checkpoint');
+      checkWritable(path, flag === 'plot' ? 'plot' : flag === 'keep-best' ? 'keep-best checkpoint' : 'checkpoint');
     } catch (e) {
       if (e instanceof CheckpointError) throw new UsageError(e.message);
       throw e;

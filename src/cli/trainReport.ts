@@ -1,6 +1,8 @@
 // What `train` prints in text mode before and after the run: a header saying what is being trained and
 // how it will be measured, and a summary of what happened and which files were written.
-import { parameterCount } from '../model/params.js';
+import { modelParameterCount } from '../model/families.js';
+import { networkKernelName } from '../model/networks.js';
+import type { ResolvedModelSpec } from '../model/spec.js';
 import type { Evaluation } from '../operators/evaluateEvery.js';
 import { formatSchedule } from '../optimizers/schedules.js';
 import { formatDuration, formatInteger } from './report.js';
@@ -21,8 +23,8 @@ export function trainHeader(plan: TrainPlan): string[] {
   const clip = [h.clip ? `clip ±${h.clip}` : 'no clip', ...(h.clipNorm ? [`global norm ${h.clipNorm}`] : [])].join(', ');
   const lines = [
     `data has ${formatInteger(plan.corpusLength)} characters, ${V} unique.`,
-    `model: vanilla RNN, hidden ${h.hiddenSize}, seq length ${plan.seqLength}, ${formatInteger(parameterCount(Number(h.hiddenSize), V))} parameters; ` +
-      `${spec.name}, learning rate ${spec.learningRate ?? h.learningRate}${schedule}; ${clip}; kernel ${plan.config.kernel?.name ?? 'auto'}`,
+    `model: ${modelWords(plan.model, plan.batchSize)}, seq length ${plan.seqLength}, ${formatInteger(modelParameterCount(plan.model, V))} parameters; ` +
+      `${spec.name}, learning rate ${spec.learningRate ?? h.learningRate}${schedule}; ${clip}; kernel ${networkKernelName(plan.model, plan.batchSize, plan.config.kernel)}`,
   ];
   const trained = formatInteger(plan.train.ids.length);
   if (plan.validation) {
@@ -41,6 +43,14 @@ export function trainHeader(plan: TrainPlan): string[] {
     );
   }
   return lines;
+}
+
+const FAMILY_WORDS: Readonly<Record<ResolvedModelSpec['type'], string>> = { rnn: 'vanilla RNN', lstm: 'LSTM', gru: 'GRU' };
+
+/** `vanilla RNN, hidden 100`, `LSTM, 2 layers of 256, dropout 0.2, 32 streams`. */
+function modelWords(m: ResolvedModelSpec, batchSize: number): string {
+  const size = m.layers === 1 ? `hidden ${m.hiddenSize}` : `${m.layers} layers of ${m.hiddenSize}`;
+  return [FAMILY_WORDS[m.type], size, ...(m.dropout > 0 ? [`dropout ${m.dropout}`] : []), ...(batchSize > 1 ? [`${batchSize} streams`] : [])].join(', ');
 }
 
 /** What the summary reports. */

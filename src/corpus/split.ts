@@ -1,12 +1,12 @@
 import { ConfigError, CorpusError, requireInteger } from '../errors.js';
-import type { Corpus } from './corpus.js';
+import type { Corpus, CorpusIds } from './corpus.js';
 
 /** A corpus cut in two: training text first, held-out text at the end. */
-export interface CorpusSplit {
+export interface CorpusSplit<Ids extends CorpusIds = CorpusIds> {
   /** The head, which training windows run over. */
-  readonly train: Corpus;
+  readonly train: Corpus<Ids>;
   /** The tail held out for validation; absent when the fraction is 0. */
-  readonly validation: Corpus | undefined;
+  readonly validation: Corpus<Ids> | undefined;
 }
 
 /** Fraction held out when the corpus is large enough and the user did not choose one. */
@@ -16,19 +16,28 @@ export const DEFAULT_VALIDATION_FRACTION = 0.05;
 export const MIN_VALIDATION_WINDOWS = 10;
 
 /**
+ * The most characters the default split holds out: 500,000, 5% of a 10-million-character corpus. Every
+ * validation reads the whole held-out text (the first at iteration 0, before the first line of output), and
+ * half a million characters already measure the loss to a few parts in a thousand; 5% of a 300 MB corpus
+ * would take minutes a time.
+ */
+export const MAX_DEFAULT_VALIDATION_LENGTH = 500_000;
+
+/**
  * The held-out fraction to use when none is given: {@link DEFAULT_VALIDATION_FRACTION} (5%) when that
  * tail holds at least {@link MIN_VALIDATION_WINDOWS} windows of `seqLength` characters (so 5,000
- * characters at the classic T = 25), otherwise 0: a small corpus is better spent on training.
+ * characters at the classic T = 25), otherwise 0: a small corpus is better spent on training. Beyond 10
+ * million characters the fraction shrinks so that the tail stays at
+ * {@link MAX_DEFAULT_VALIDATION_LENGTH} characters.
  *
  * @param length Corpus length in characters (code points).
  * @param seqLength T, characters per training window.
- * @returns 0.05 or 0.
+ * @returns 0.05, a smaller fraction for a very large corpus, or 0.
  */
 export function defaultValidationFraction(length: number, seqLength: number): number {
   requireInteger('seqLength', seqLength);
-  return Math.floor(length * DEFAULT_VALIDATION_FRACTION) >= MIN_VALIDATION_WINDOWS * seqLength
-    ? DEFAULT_VALIDATION_FRACTION
-    : 0;
+  if (Math.floor(length * DEFAULT_VALIDATION_FRACTION) < MIN_VALIDATION_WINDOWS * seqLength) return 0;
+  return length * DEFAULT_VALIDATION_FRACTION > MAX_DEFAULT_VALIDATION_LENGTH ? MAX_DEFAULT_VALIDATION_LENGTH / length : DEFAULT_VALIDATION_FRACTION;
 }
 
 /**
@@ -49,7 +58,7 @@ export function defaultValidationFraction(length: number, seqLength: number): nu
  * @param seqLength When given, the head must keep at least `seqLength + 1` characters (one window).
  * @returns The two parts.
  */
-export function splitCorpus(corpus: Corpus, fraction: number, seqLength?: number): CorpusSplit {
+export function splitCorpus<Ids extends CorpusIds>(corpus: Corpus<Ids>, fraction: number, seqLength?: number): CorpusSplit<Ids> {
   if (typeof fraction !== 'number' || !(fraction >= 0 && fraction < 1)) {
     throw new ConfigError('valFraction', fraction, 'a number in [0, 1)');
   }
@@ -68,7 +77,7 @@ export function splitCorpus(corpus: Corpus, fraction: number, seqLength?: number
   }
   if (held === 0) return { train: corpus, validation: undefined };
   return {
-    train: { vocab: corpus.vocab, ids: corpus.ids.subarray(0, cut) },
-    validation: { vocab: corpus.vocab, ids: corpus.ids.subarray(cut) },
+    train: { vocab: corpus.vocab, ids: corpus.ids.subarray(0, cut) as Ids },
+    validation: { vocab: corpus.vocab, ids: corpus.ids.subarray(cut) as Ids },
   };
 }

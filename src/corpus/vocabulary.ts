@@ -31,7 +31,7 @@ export function buildVocabulary(text: string): Vocabulary {
   const codePoints: number[] = [];
   for (let cp = 0; cp < 0x10000; cp++) if (seenBmp[cp]) codePoints.push(cp);
   // Sort numbers, not strings: JS string order is by UTF-16 unit, which puts U+1F600 before U+FF01.
-  codePoints.push(...[...astral].sort((a, b) => a - b));
+  for (const cp of [...astral].sort((a, b) => a - b)) codePoints.push(cp); // no spread: it could be long
   return vocabularyFromChars(codePoints.map((cp) => String.fromCodePoint(cp)));
 }
 
@@ -49,6 +49,20 @@ export function vocabularyFromChars(chars: readonly string[]): Vocabulary {
     index.set(ch, i);
   });
   return { chars: [...chars], index, size: chars.length };
+}
+
+/**
+ * Checks that every entry is a Unicode scalar value: a lone surrogate (U+D800–U+DFFF) cannot come from
+ * a UTF-8 corpus, so a vocabulary read from a file that holds one was not made by training on text.
+ * Throws a CorpusError naming the entry.
+ */
+export function requireScalarValues(vocab: Vocabulary): void {
+  vocab.chars.forEach((ch, i) => {
+    const cp = ch.codePointAt(0)!;
+    if (cp >= 0xd800 && cp <= 0xdfff) {
+      throw new CorpusError(`vocabulary entry ${i} is a lone surrogate ${showChar(ch)}, which no UTF-8 text contains`);
+    }
+  });
 }
 
 /** Maps text to indices, one per code point. Throws a CorpusError naming the first unknown character. */

@@ -1,18 +1,26 @@
 import { Observable } from 'rxjs';
 import { CorpusError, requireInteger } from '../errors.js';
 import { now, scheduleMacrotask } from '../util/macrotask.js';
-import type { Corpus } from './corpus.js';
+import { idSlice, type Corpus, type CorpusIds } from './corpus.js';
 
-/** One training window: `targets` is `inputs` shifted by one character. */
+/**
+ * One training window: `targets` is `inputs` shifted by one character. With B streams (`batchSize`)
+ * both are (B, T) row-major by stream: stream b reads the b-th of B equal contiguous parts of the text.
+ */
 export interface Window {
   /** Iteration number `n`, counting from 0. */
   readonly iteration: number;
-  /** Data position `p` of `inputs[0]` in the corpus. */
+  /** Data position `p` of `inputs[0]` in the corpus (with B streams: within each stream). */
   readonly position: number;
-  /** ids[p .. p+T). A view into the corpus: read it, never write it. */
+  /**
+   * ids[p .. p+T). A view into the corpus when its ids are an Int32Array (and B = 1), else a copy of
+   * its own: read it, never write it.
+   */
   readonly inputs: Int32Array;
-  /** ids[p+1 .. p+T+1). A view into the corpus: read it, never write it. */
+  /** ids[p+1 .. p+T+1), likewise. */
   readonly targets: Int32Array;
+  /** B, the streams the window holds. Absent means 1. */
+  readonly batchSize?: number;
   /** True when the hidden state must restart from zeros (first window, or the data wrapped). */
   readonly reset: boolean;
 }
@@ -28,6 +36,12 @@ export interface WindowCursor {
 export interface WindowsConfig {
   /** T, characters per window. Default 25, the classic value. */
   readonly seqLength?: number;
+  /**
+   * B, streams: the text is cut into B contiguous parts of ⌊N / B⌋ characters (the rest is unused), as
+   * char-rnn and torch-rnn do; every window holds T characters of each, and all streams move and wrap
+   * together by the classic rule applied to the stream length. Default 1, the classic loop.
+   */
+  readonly batchSize?: number;
   /** Stop after this iteration count is reached (counting from 0, so `start.iteration` included). Default: never. */
   readonly iterations?: number;
   /** Resume from a saved loop state instead of n = 0, p = 0. */
@@ -57,22 +71,30 @@ export interface WindowsConfig {
  * windows(corpus, { seqLength: 4 }).pipe(take(2)).subscribe((w) => console.log(w.position, w.inputs));
  * // 0 Int32Array(4) [ 4, 3, 5, 5 ]
  * // 4 Int32Array(4) [ 7, 0, 9, 7 ]
+ *
+ * // Two streams: "hello world" and ", hello rnn", four characters of each per window.
+ * windows(corpus, { seqLength: 4, batchSize: 2 }).pipe(take(1)).subscribe((w) => console.log(w.position, w.inputs));
+ * // 0 Int32Array(8) [ 4, 3, 5, 5, 1, 0, 4, 3 ]
  * ```
  *
  * @param corpus The encoded text.
- * @param config `seqLength` (25), `iterations` (unbounded), `start` ({ iteration: 0, position: 0 }), `yieldEveryMs` (16).
+ * @param config `seqLength` (25), `batchSize` (1), `iterations` (unbounded), `start` ({ iteration: 0, position: 0 }), `yieldEveryMs` (16).
  * @returns A cold Observable of windows whose arrays are views into `corpus.ids`.
  * @see lossFun, the next stage.
  */
 export function windows(corpus: Corpus, config?: WindowsConfig): Observable<Window> {
-  const { seqLength = 25, iterations = Infinity, start, yieldEveryMs = 16 } = config ?? {};
+  const { seqLength = 25, iterations = Infinity, start, yieldEveryMs = 16, batchSize = 1 } = config ?? {};
   requireInteger('seqLength', seqLength);
+  requireInteger('batchSize', batchSize);
   if (iterations !== Infinity) requireInteger('iterations', iterations, 0);
   const ids = corpus.ids;
-  const N = ids.length;
+  const B = batchSize;
+  const N = Math.floor(ids.length / B); // stream length
   if (N < seqLength + 1) {
     throw new CorpusError(
-      `the corpus has ${N} characters; it needs at least seqLength + 1 = ${seqLength + 1}`,
+      B === 1
+        ? `the corpus has ${N} characters; it needs at least seqLength + 1 = ${seqLength + 1}`
+        : `the corpus has ${ids.length} characters: ${B} streams of ${N}, shorter than seqLength + 1 = ${seqLength + 1}; use a smaller batch size`,
     );
   }
   const first: WindowCursor = start ?? { iteration: 0, position: 0 };
@@ -94,13 +116,13 @@ export function windows(corpus: Corpus, config?: WindowsConfig): Observable<Wind
         }
         const reset = p + seqLength + 1 >= N || n === 0;
         if (reset) p = 0;
-        subscriber.next({
+        subscriber.next(B === 1 ? {
           iteration: n,
           position: p,
-          inputs: ids.subarray(p, p + seqLength),
-          targets: ids.subarray(p + 1, p + seqLength + 1),
+          inputs: idSlice(ids, p, p + seqLength),
+          targets: idSlice(ids, p + 1, p + seqLength + 1),
           reset,
-        });
+        } : batchedWindow(ids, N, B, seqLength, n, p, reset));
         p += seqLength;
         n += 1;
         if (now() >= deadline) {
@@ -113,4 +135,15 @@ export function windows(corpus: Corpus, config?: WindowsConfig): Observable<Wind
     runSlice();
     return () => cancel?.();
   });
+}
+
+/** The window of B streams at position p: (B, T) inputs and targets, stream b reading ids[b·N + p ..]. */
+function batchedWindow(ids: CorpusIds, N: number, B: number, T: number, n: number, p: number, reset: boolean): Window {
+  const inputs = new Int32Array(B * T);
+  const targets = new Int32Array(B * T);
+  for (let b = 0; b < B; b++) {
+    inputs.set(ids.subarray(b * N + p, b * N + p + T), b * T);
+    targets.set(ids.subarray(b * N + p + 1, b * N + p + T + 1), b * T);
+  }
+  return { iteration: n, position: p, inputs, targets, reset, batchSize: B };
 }

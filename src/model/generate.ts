@@ -5,7 +5,9 @@ import { CorpusError, requireInteger, requirePositive } from '../errors.js';
 import { now, scheduleMacrotask } from '../util/macrotask.js';
 import type { Kernel } from './kernel.js';
 import { defaultKernel } from './kernels.js';
-import type { Params } from './params.js';
+import type { Network } from './network.js';
+import { createNetwork } from './networks.js';
+import type { ModelParams } from './tensors.js';
 import { restoreRandom, seededRandom, type RandomState } from './rng.js';
 import { argmax, drawIndex } from './sampling.js';
 
@@ -86,8 +88,8 @@ export function drawTopK(probs: Float64Array, k: number, u: number, order?: Int3
 /**
  * Generates text from a trained model as a stream of characters, so a UI can show it as it arrives.
  *
- * It's like `interval`, but each value is the next character the model writes: the hidden state is
- * warmed up on `prime` from zeros (the prime itself is not emitted), then each drawn character is fed
+ * It's like `interval`, but each value is the next character the model writes: the state (every layer's, for any
+ * family) is warmed up on `prime` from zeros (the prime itself is not emitted), then each drawn character is fed
  * back in, the way the classic `sample` does. The stream is cold (each subscriber gets its own model copy
  * and generator, so the same seed gives the same text), completes after `length` characters, yields to
  * the event loop every `yieldEveryMs`, and stops as soon as it is unsubscribed. A prime character
@@ -110,7 +112,7 @@ export function drawTopK(probs: Float64Array, k: number, u: number, order?: Int3
  * @returns A cold Observable of single characters (one Unicode code point each).
  */
 export function generate(
-  model: { readonly vocab: Vocabulary; readonly params: Params },
+  model: { readonly vocab: Vocabulary; readonly params: ModelParams },
   config?: GenerateConfig,
 ): Observable<string> {
   const { vocab, params } = model;
@@ -143,20 +145,20 @@ export function generate(
     }
     throw e;
   }
-  const H = params.hiddenSize;
   const V = vocab.size;
 
   return new Observable<string>((subscriber) => {
     let cancel: (() => void) | undefined;
-    let m: ReturnType<Kernel['createModel']>;
-    const h = new Float64Array(H); // (H) hidden state, zeros before the prime
+    let m: Network;
+    let h: Float64Array; // (S) every layer's state, zeros before the prime
     const probs = new Float64Array(V); // (V) distribution of the next character
     const order = new Int32Array(V);
     const random = randomState ? restoreRandom(randomState) : seededRandom(seed);
     let n = 0;
     try {
-      m = kernel.createModel(H, V, 1);
+      m = createNetwork(params.spec, V, { kernel, maxSeqLength: 1 });
       m.params.data.set(params.data);
+      h = new Float64Array(m.stateSize);
       // Feeding the prime leaves in `probs` the distribution of the character that follows it.
       for (let t = 0; t < primeIds.length; t++) m.sampleStep(primeIds[t], h, temperature, probs);
     } catch (e) {

@@ -1,5 +1,7 @@
 // Dimension key: H = hiddenSize, V = vocabSize, T = seqLength (window length).
+import type { Network } from './network.js';
 import type { Params } from './params.js';
+import type { ResolvedModelSpec } from './spec.js';
 
 /**
  * A compute backend for the model: forward + backpropagation through time over one window, and one
@@ -11,6 +13,20 @@ export interface Kernel {
   readonly name: string;
   /** Allocates zeroed parameters, gradients and scratch space for windows of up to `maxSeqLength`. */
   createModel(hiddenSize: number, vocabSize: number, maxSeqLength: number): Model;
+  /**
+   * Optional: this kernel's network for any model it implements beyond the classic one-layer RNN at
+   * B = 1 (an LSTM, a GRU, stacked layers, B streams), or undefined for a spec it does not implement
+   * (the family's reference then computes). It must agree with the reference to rounding; see
+   * docs/models.md.
+   */
+  createNetwork?(spec: ResolvedModelSpec, vocabSize: number, maxSeqLength: number, batchSize: number): Network | undefined;
+  /**
+   * Optional: the most bytes one model of this kernel can occupy (a WebAssembly memory's limit), when
+   * the kernel has a limit of its own below the machine's.
+   */
+  readonly maxModelBytes?: number;
+  /** Optional: the bytes `createModel` would allocate for these sizes (to check against {@link maxModelBytes}). */
+  modelBytes?(hiddenSize: number, vocabSize: number, maxSeqLength: number): number;
 }
 
 /**

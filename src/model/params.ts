@@ -1,17 +1,19 @@
 // Dimension key: H = hiddenSize, V = vocabSize, T = seqLength.
 import seedrandom from 'seedrandom';
 import { requireInteger } from '../errors.js';
+import { classicSpec } from './spec.js';
+import { layoutTensors, type ModelParams } from './tensors.js';
 
 /** The five parameter tensors, in the order they are laid out in the flat buffer. */
 export const PARAM_NAMES = ['Wxh', 'Whh', 'Why', 'bh', 'by'] as const;
 export type ParamName = (typeof PARAM_NAMES)[number];
 
 /**
- * The model's parameters (or anything shaped like them: gradients, optimizer memory) as row-major views
- * into one flat Float64Array, so that element-wise work (clipping, optimizer updates) is one loop over
- * `data` and a copy is one `set`.
+ * The classic model's parameters (or anything shaped like them: gradients, optimizer memory) as row-major
+ * views into one flat Float64Array, so that element-wise work (clipping, optimizer updates) is one loop
+ * over `data` and a copy is one `set`. A {@link ModelParams} whose table holds the five classic names.
  */
-export interface Params {
+export interface Params extends ModelParams {
   readonly hiddenSize: number;
   readonly vocabSize: number;
   /** All parameters back to back: Wxh, Whh, Why, bh, by. */
@@ -49,24 +51,33 @@ export function paramsView(hiddenSize: number, vocabSize: number, data?: Float64
   const size = parameterCount(H, V);
   const buf = data ?? new Float64Array(size);
   if (buf.length !== size) throw new RangeError(`params buffer has ${buf.length} numbers, expected ${size}`);
-  let offset = 0;
-  const take = (n: number): Float64Array => buf.subarray(offset, (offset += n));
-  const Wxh = take(H * V);
-  const Whh = take(H * H);
-  const Why = take(V * H);
-  const bh = take(H);
-  const by = take(V);
-  return { hiddenSize: H, vocabSize: V, data: buf, Wxh, Whh, Why, bh, by };
+  const shapes = paramShapes(H, V);
+  const { tensors } = layoutTensors(
+    PARAM_NAMES.map((name) => ({ name, shape: shapes[name] })),
+    buf,
+  );
+  const [Wxh, Whh, Why, bh, by] = tensors.map((t) => t.data) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+  return { spec: classicSpec(H), hiddenSize: H, vocabSize: V, data: buf, tensors, Wxh, Whh, Why, bh, by };
 }
 
-/** New zero tensors shaped like `p`. */
-export function zerosLike(p: Params): Params {
-  return paramsView(p.hiddenSize, p.vocabSize);
+/** New zero tensors shaped like `p` (any model: the same name table). */
+export function zerosLike(p: Params): Params;
+export function zerosLike(p: ModelParams): ModelParams;
+export function zerosLike(p: ModelParams): ModelParams {
+  return relayout(p, new Float64Array(p.data.length));
 }
 
-/** An independent copy of `p`. */
-export function copyParams(p: Params): Params {
-  return paramsView(p.hiddenSize, p.vocabSize, p.data.slice());
+/** An independent copy of `p` (any model: the same name table). */
+export function copyParams(p: Params): Params;
+export function copyParams(p: ModelParams): ModelParams;
+export function copyParams(p: ModelParams): ModelParams {
+  return relayout(p, p.data.slice());
+}
+
+function relayout(p: ModelParams, data: Float64Array): ModelParams {
+  if ('Wxh' in p) return { ...paramsView(p.hiddenSize, p.vocabSize, data), spec: p.spec };
+  const { tensors } = layoutTensors(p.tensors, data);
+  return { spec: p.spec, hiddenSize: p.hiddenSize, vocabSize: p.vocabSize, data, tensors };
 }
 
 /**

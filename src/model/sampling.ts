@@ -1,4 +1,4 @@
-import type { Model } from './kernel.js';
+import type { Sampler } from './network.js';
 
 /**
  * The index whose cumulative probability first exceeds `u` (u uniform on [0, 1)): a draw from `probs`.
@@ -25,11 +25,11 @@ export function argmax(probs: Float64Array): number {
 
 /**
  * Generates `length` indices: feed `seedIx`, draw the next index from softmax(y / temperature) with
- * `random`, feed it back. `h` is the starting hidden state and is advanced in place; pass a copy to keep
+ * `random`, feed it back. `h` is the starting state (S: every layer's) and is advanced in place; pass a copy to keep
  * yours. `onIndex`, when given, sees each index as it is drawn (for streaming).
  */
 export function sampleIndices(
-  model: Model,
+  model: Sampler,
   h: Float64Array,
   seedIx: number,
   length: number,

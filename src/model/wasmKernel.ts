@@ -97,6 +97,9 @@ function kernelModules(api: WasmApi): { forward: object; backward: object } {
 
 const PAGE = 65536;
 
+/** A 32-bit WebAssembly memory holds at most 65,536 pages: 4 GiB. */
+export const WASM_MAX_BYTES = 65536 * PAGE;
+
 /**
  * The wasm kernel's own buffers, after the shared layout's: element offsets, 16-byte aligned, and the
  * new total size in bytes.
@@ -148,6 +151,10 @@ export function wasmScratch(layout: FastLayout): WasmScratch {
  */
 export const wasmKernel: Kernel = {
   name: 'wasm',
+  maxModelBytes: WASM_MAX_BYTES,
+  modelBytes(hiddenSize: number, vocabSize: number, maxSeqLength: number) {
+    return wasmScratch(fastLayout(hiddenSize, vocabSize, maxSeqLength)).bytes;
+  },
   createModel(hiddenSize: number, vocabSize: number, maxSeqLength: number) {
     const api = wasmApi();
     if (api === undefined || !wasmSimdAvailable()) {
@@ -155,6 +162,11 @@ export const wasmKernel: Kernel = {
     }
     const layout = fastLayout(hiddenSize, vocabSize, maxSeqLength);
     const scratch = wasmScratch(layout);
+    if (scratch.bytes > WASM_MAX_BYTES) {
+      throw new RangeError(
+        `a model of hiddenSize ${hiddenSize} and vocabulary ${vocabSize} needs ${scratch.bytes} bytes, more than WebAssembly's ${WASM_MAX_BYTES} (use the js kernel)`,
+      );
+    }
     const pages = Math.ceil(scratch.bytes / PAGE);
     const wasmMemory = new api.Memory({ initial: pages, maximum: pages });
     const modules = kernelModules(api);

@@ -1,8 +1,10 @@
 // Dimension key: H = hiddenSize, V = vocabSize, T = seqLength (chunk length), L = held-out length.
 import { defer, map, type Observable, type OperatorFunction } from 'rxjs';
-import type { Corpus } from '../corpus/corpus.js';
+import { idSlice, type Corpus, type CorpusIds } from '../corpus/corpus.js';
 import { CorpusError, requireInteger } from '../errors.js';
 import type { Model } from '../model/kernel.js';
+import type { Network } from '../model/network.js';
+import { classicNetwork } from '../model/networks.js';
 import type { TrainingStep } from './step.js';
 import { extend } from '../util/extend.js';
 
@@ -24,7 +26,7 @@ export interface EvaluatedStep {
 export interface EvaluateEveryConfig {
   /** The held-out text, encoded with the training vocabulary (e.g. `splitCorpus(...).validation`). */
   readonly corpus: Corpus;
-  /** Characters per forward chunk. Default: the length of the first window seen (the training T). */
+  /** Characters per forward chunk. Default: the length of the window seen (the training T, per stream). */
   readonly seqLength?: number;
   /**
    * Also evaluate at the iterations where this returns true (between the regular ones): the last
@@ -36,7 +38,7 @@ export interface EvaluateEveryConfig {
 
 /**
  * Mean loss per character of `ids` under `model`: forward passes only over consecutive chunks of up to
- * `seqLength` characters, from a zero hidden state carried from chunk to chunk, predicting each
+ * `seqLength` characters, from a zero state carried from chunk to chunk (any family), predicting each
  * character from the ones before it (L − 1 predictions in all). Writes the model's `hs`, never its
  * parameters or gradients.
  *
@@ -55,20 +57,21 @@ export interface EvaluateEveryConfig {
  * @param seqLength Chunk length T.
  * @returns The mean loss in nats per character.
  */
-export function heldOutLoss(model: Model, ids: Int32Array, seqLength: number): number {
+export function heldOutLoss(model: Network | Model, ids: CorpusIds, seqLength: number): number {
   requireInteger('seqLength', seqLength);
   const L = ids.length;
   if (L < 2) throw new CorpusError(`held-out text has ${L} characters; it needs at least 2`);
-  const H = model.params.hiddenSize;
-  const hs = model.hs;
-  hs.fill(0, 0, H); // fresh hidden state: the held-out text is read from its start
+  const net = 'carry' in model ? model : classicNetwork(model.kernel, model);
+  if (net.batchSize !== 1) throw new RangeError(`heldOutLoss reads one stream; the network has ${net.batchSize}`);
+  net.hprev.fill(0); // fresh state: the held-out text is read from its start
   let total = 0;
+  // Narrow ids are copied chunk by chunk into one buffer (kernels take Int32Array).
+  const chunk = ids instanceof Int32Array ? undefined : new Int32Array(seqLength + 1);
   for (let p = 0; p < L - 1; p += seqLength) {
+    if (p > 0) net.carry(); // carry the state into the next chunk
     const end = Math.min(p + seqLength, L - 1);
-    const loss = model.loss(ids.subarray(p, end), ids.subarray(p + 1, end + 1));
-    total += loss;
-    const T = end - p;
-    hs.copyWithin(0, T * H, (T + 1) * H); // carry h into the next chunk
+    const window = idSlice(ids, p, end + 1, chunk);
+    total += net.loss(window.subarray(0, end - p), window.subarray(1, end - p + 1));
   }
   return total / (L - 1);
 }
@@ -80,7 +83,7 @@ export function heldOutLoss(model: Model, ids: Int32Array, seqLength: number): n
  * It's like `tap`, but its result travels with the stream: at iterations where `iteration % every == 0`
  * it copies the (just updated) parameters into a model of its own, computes {@link heldOutLoss} and
  * attaches `{ iteration, loss, bitsPerChar }` as `validation`; other steps pass through unchanged. Place it
- * after the optimizer. The evaluation model is created per subscription with the step's own kernel, so
+ * after the optimizer. The evaluation network (one stream, no dropout) is created per subscription from the step's own, so
  * the training model's buffers and hidden state are never touched.
  *
  * ```ts
@@ -113,24 +116,24 @@ export function evaluateEvery<S extends TrainingStep>(
   }
   return (source: Observable<S>) =>
     defer(() => {
-      let model: Model | undefined; // created at the first evaluation, from the step's kernel
+      let model: Network | undefined; // created at the first evaluation, from the step's network
       return source.pipe(
         map((step): S & EvaluatedStep => {
           const regular = every !== 0 && step.iteration % every === 0;
           if (!regular && !(alsoAt?.(step.iteration) ?? false)) return step;
-          const { hiddenSize: H, vocabSize: V } = step.params;
+          const V = step.params.vocabSize;
           if (corpus.vocab.size !== V) {
             throw new CorpusError(`the held-out text has ${corpus.vocab.size} vocabulary entries, the model ${V}`);
           }
-          const T = seqLength ?? step.inputs.length;
-          if (model === undefined || model.maxSeqLength < T) model = step.model.kernel.createModel(H, V, T);
+          const T = seqLength ?? step.inputs.length / (step.batchSize ?? 1); // one stream's window length
+          if (model === undefined || model.maxSeqLength < T) model = step.model.sibling(T, 1);
           return extend(step, { validation: evaluateWith(model, step, corpus, T) });
         }),
       );
     });
 }
 
-function evaluateWith(model: Model, step: TrainingStep, corpus: Corpus, seqLength: number): Evaluation {
+function evaluateWith(model: Network, step: TrainingStep, corpus: Corpus, seqLength: number): Evaluation {
   model.params.data.set(step.params.data);
   const loss = heldOutLoss(model, corpus.ids, seqLength);
   return { iteration: step.iteration, loss, bitsPerChar: loss / Math.LN2 };
@@ -138,7 +141,7 @@ function evaluateWith(model: Model, step: TrainingStep, corpus: Corpus, seqLengt
 
 /**
  * The validation of one step, on demand: the loss of held-out text under the weights `step` ends with,
- * computed with a model of its own (the step's kernel), so training is untouched. What
+ * computed with a network of its own (the step's kernel, one stream), so training is untouched. What
  * {@link evaluateEvery} attaches, for a step it skipped: the last one of a run, or the one a stop
  * request landed on. Call it during the step's emission, or after the run ended on it.
  *
@@ -159,11 +162,11 @@ function evaluateWith(model: Model, step: TrainingStep, corpus: Corpus, seqLengt
  */
 export function evaluateStep(step: TrainingStep, config: EvaluateEveryConfig): Evaluation {
   const { corpus } = config;
-  const T = config.seqLength ?? step.inputs.length;
+  const T = config.seqLength ?? step.inputs.length / (step.batchSize ?? 1);
   requireInteger('seqLength', T);
-  const { hiddenSize: H, vocabSize: V } = step.params;
+  const V = step.params.vocabSize;
   if (corpus.vocab.size !== V) {
     throw new CorpusError(`the held-out text has ${corpus.vocab.size} vocabulary entries, the model ${V}`);
   }
-  return evaluateWith(step.model.kernel.createModel(H, V, T), step, corpus, T);
+  return evaluateWith(step.model.sibling(T, 1), step, corpus, T);
 }

@@ -45,7 +45,7 @@ export interface SampledStep {
  *
  * It's like `tap`, but what it produces travels with the stream: at iterations where
  * `iteration % every == 0` it draws `length` characters, starting from the window's first character and
- * hidden state `hprev` (exactly where the classic loop samples), and attaches `{ iteration, text }` as
+ * hidden state `hprev` (exactly where the classic loop samples; with B streams, stream 0's), and attaches `{ iteration, text }` as
  * `sample`; other steps pass through unchanged. Placed between the loss stage and the optimizer it sees
  * the parameters the classic loop samples from. The generator is per subscription.
  *
@@ -97,7 +97,7 @@ export function sampleEvery<S extends TrainingStep>(
         .pipe(
           map((step): S & SampledStep => {
             if (every === 0 || step.iteration % every !== 0) return extend(step, { sampleRandomState });
-            const h = step.hprev.slice(); // sampling must not disturb the training state
+            const h = step.hprev.slice(0, step.model.stateSize); // stream 0's state, a copy: sampling must not disturb training
             const ids = sampleIndices(step.model, h, step.inputs[0], length, current, random);
             const sample: Sample = { iteration: step.iteration, text: decode(ids, vocab), temperature: current };
             return extend(step, { sample, sampleRandomState });

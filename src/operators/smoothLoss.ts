@@ -1,5 +1,6 @@
 import { map, scan, type OperatorFunction } from 'rxjs';
 import { ConfigError, requirePositive } from '../errors.js';
+import type { GuardedStep } from './guardNonFinite.js';
 import type { TrainingStep } from './step.js';
 import { extend } from '../util/extend.js';
 
@@ -17,7 +18,8 @@ export interface SmoothLossConfig {
  * Adds the exponentially smoothed loss to each step: `smoothLoss = (1 − rate) · smoothLoss + rate · loss`.
  *
  * It's like `scan`, but it passes each step through with a `smoothLoss` field instead of emitting the
- * accumulator alone. The state is per subscription.
+ * accumulator alone. The state is per subscription. A step the NaN guard undid (one with `nonFinite`,
+ * see guardNonFinite) leaves the smooth loss as it was.
  *
  * ```ts
  * import { of } from 'rxjs';
@@ -44,6 +46,8 @@ export function smoothLoss<S extends Pick<TrainingStep, 'loss'> & Partial<Traini
     source.pipe(
       scan<S, { step: S; value: number } | null>((acc, step) => {
         const previous = acc?.value ?? initial ?? uniformLoss(step);
+        // A step the NaN guard undid (guardNonFinite) did not happen as far as the average goes.
+        if ((step as GuardedStep).nonFinite !== undefined) return { step, value: previous };
         // Same expression and order as the classic `smooth_loss * 0.999 + loss * 0.001`.
         return { step, value: previous * decay + step.loss * rate };
       }, null),
@@ -51,10 +55,10 @@ export function smoothLoss<S extends Pick<TrainingStep, 'loss'> & Partial<Traini
     );
 }
 
-/** Loss of a model that guesses uniformly: −ln(1/V) per character. */
+/** Loss of a model that guesses uniformly: −ln(1/V) per character, T characters per stream. */
 function uniformLoss(step: Partial<TrainingStep>): number {
   if (!step.params || !step.inputs) {
     throw new TypeError('smoothLoss needs `initial` when steps carry no params and inputs');
   }
-  return -Math.log(1.0 / step.params.vocabSize) * step.inputs.length;
+  return -Math.log(1.0 / step.params.vocabSize) * (step.inputs.length / (step.batchSize ?? 1));
 }

@@ -1,6 +1,7 @@
 import type { Window } from '../corpus/windows.js';
-import type { Model } from '../model/kernel.js';
-import type { Params } from '../model/params.js';
+import type { Network } from '../model/network.js';
+import type { RandomState } from '../model/rng.js';
+import type { ModelParams } from '../model/tensors.js';
 
 /**
  * What the loss stage emits for each window. Ownership, so that stages can reuse buffers safely:
@@ -13,16 +14,18 @@ import type { Params } from '../model/params.js';
  * Everything else is a plain value.
  */
 export interface TrainingStep extends Window {
-  /** Σ_t −ln p_t[targets_t] over the window (summed, not averaged). */
+  /** Σ_t −ln p_t[targets_t] over the window (summed, not averaged); with B streams the mean of their sums. */
   readonly loss: number;
   /** The live parameters (see ownership above). */
-  readonly params: Params;
+  readonly params: ModelParams;
   /** Gradients of `loss` (clipped when the loss stage clips). Valid during emission only. */
-  readonly grads: Params;
-  /** Hidden state fed into the window. Valid during emission only. */
+  readonly grads: ModelParams;
+  /** State fed into the window, (B, S): every stream's (see `Network`). Valid during emission only. */
   readonly hprev: Float64Array;
-  /** Hidden state after the window's last character; becomes the next window's `hprev`. Valid during emission only. */
+  /** State after the window's last character, (B, S); becomes the next window's `hprev`. Valid during emission only. */
   readonly h: Float64Array;
-  /** The kernel-backed model holding these buffers, so later stages (sampling) compute with the same kernel. */
-  readonly model: Model;
+  /** The network holding these buffers, so later stages (sampling, evaluation) compute with the same kernel. */
+  readonly model: Network;
+  /** Snapshot of the dropout generator after this step (a fresh copy each call), for checkpoints. */
+  readonly dropoutRandomState?: () => RandomState;
 }

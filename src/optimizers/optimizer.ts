@@ -43,9 +43,24 @@ export interface OptimizerState {
   readonly hyperparameters?: Readonly<Record<string, number>>;
 }
 
+/**
+ * A handle on a running optimizer stage, for a later stage that must undo a step (the NaN guard,
+ * `guardNonFinite`): put a saved state back and lower the learning rate. One per subscription.
+ */
+export interface OptimizerControl {
+  /** Puts a saved state back (a copy of `step.optimizer`): the update count, and every slot in place. */
+  restore(state: OptimizerState): void;
+  /** Multiplies the learning rate of every later update by `factor` (cumulative). */
+  scaleLearningRate(factor: number): void;
+  /** The product of every factor so far: 1 until scaled. */
+  readonly learningRateScale: number;
+}
+
 /** What an optimizer stage adds to a step. */
 export interface OptimizedStep {
   readonly optimizer: OptimizerState;
+  /** Present for optimizers built with `optimizerStage` (all the built-in ones). */
+  readonly optimizerControl?: OptimizerControl;
 }
 
 /**

@@ -1,9 +1,16 @@
 import { isObservable, map, Observable, type OperatorFunction } from 'rxjs';
 import { ConfigError } from '../errors.js';
 import type { TrainingStep } from '../operators/step.js';
-import { initialSlot, type Hyperparameter, type OptimizedStep, type OptimizerSpec, type OptimizerState } from './optimizer.js';
+import {
+  initialSlot,
+  type Hyperparameter,
+  type OptimizedStep,
+  type OptimizerControl,
+  type OptimizerSpec,
+  type OptimizerState,
+} from './optimizer.js';
 import { createSchedule, type Schedule, type ScheduleSpec } from './schedules.js';
-import type { Model } from '../model/kernel.js';
+import type { Network } from '../model/network.js';
 import { extend } from '../util/extend.js';
 
 /** The allowed range of a hyperparameter and its default. */
@@ -35,7 +42,7 @@ export interface OptimizerDefinition<K extends string> {
     slots: Readonly<Record<string, Float64Array>>,
     h: Readonly<Record<K | 'learningRate', number>>,
     t: number,
-    model: Model,
+    model: Network,
   ): void;
 }
 
@@ -56,6 +63,8 @@ export interface OptimizerOptions {
  */
 export interface OptimizerOperator<S extends TrainingStep = TrainingStep> extends OperatorFunction<S, S & OptimizedStep> {
   readonly spec?: OptimizerSpec;
+  /** The names of its per-parameter buffers (what it adds to a run's memory: one parameter-sized array each). */
+  readonly slots?: readonly string[];
 }
 
 const RANGE_WORDS = { rate: 'a number ≥ 0', positive: 'a positive number', decay: 'a number in [0, 1)' } as const;
@@ -149,6 +158,23 @@ export function optimizerStage<S extends TrainingStep, K extends string>(
       }
       let slots: Readonly<Record<string, Float64Array>> | undefined;
       let updates = state?.updates ?? 0;
+      // Multiplies the base learning rate (before the schedule) once a later stage lowers it: the same
+      // product a checkpoint records as its learning rate, so a resumed run computes the same numbers.
+      let learningRateScale = 1;
+      const control: OptimizerControl = {
+        restore(saved: OptimizerState) {
+          checkState(name, slotNames, saved);
+          updates = saved.updates;
+          if (slots) for (const slot of slotNames) slots[slot].set(saved.slots[slot]);
+        },
+        scaleLearningRate(factor: number) {
+          if (!(factor > 0 && Number.isFinite(factor))) throw new ConfigError('factor', factor, 'a positive number');
+          learningRateScale *= factor;
+        },
+        get learningRateScale() {
+          return learningRateScale;
+        },
+      };
       // Subscribing with `subscriber` itself (not a new observer) chains the upstream subscription to it
       // before the first value: a synchronous source then stops as soon as downstream unsubscribes
       // (e.g. `takeWhile`), and a throw in the update reaches the error channel.
@@ -167,17 +193,18 @@ export function optimizerStage<S extends TrainingStep, K extends string>(
               else if (typeof v === 'function') h[key] = checked(`${key}(${step.iteration})`, v(step.iteration), rules[key]);
               else h[key] = current[key];
             }
+            if (learningRateScale !== 1) h.learningRate = h.learningRate * learningRateScale;
             if (schedule) h.learningRate = h.learningRate * schedule(step.iteration);
             updates += 1;
             update(step.params.data, step.grads.data, slots, h, updates, step.model);
-            return extend(step, { optimizer: { name, updates, slots, hyperparameters: h } });
+            return extend(step, { optimizer: { name, updates, slots, hyperparameters: h }, optimizerControl: control });
           }),
         )
         .subscribe(subscriber);
     });
 
   const spec = describe(name, keys, values, schedule);
-  return spec ? Object.assign(operator, { spec }) : operator;
+  return Object.assign(operator, { slots: slotNames, ...(spec ? { spec } : {}) });
 }
 
 function resolveSchedule(s: Schedule | ScheduleSpec | undefined): Schedule | undefined {

@@ -4,10 +4,15 @@ import { evaluateEvery, evaluateStep, type EvaluatedStep, type Evaluation } from
 import { windows, type WindowCursor } from '../corpus/windows.js';
 import { ConfigError, requireInteger, requirePositive } from '../errors.js';
 import type { Kernel } from '../model/kernel.js';
-import { copyParams, initParams, type Params } from '../model/params.js';
+import { initModel, matchesTable } from '../model/families.js';
+import { copyParams } from '../model/params.js';
 import type { RandomState } from '../model/rng.js';
+import { resolveModelSpec, type ModelSpec, type ResolvedModelSpec } from '../model/spec.js';
+import type { ModelParams } from '../model/tensors.js';
 import { clipByGlobalNorm } from '../operators/clipByGlobalNorm.js';
 import { clipByValue } from '../operators/clipByValue.js';
+import { diagnostics, type DiagnosedStep, type DiagnosticsConfig } from '../operators/diagnostics.js';
+import { guardNonFinite, type GuardedStep, type GuardNonFiniteConfig } from '../operators/guardNonFinite.js';
 import { lossFun } from '../operators/lossFun.js';
 import { sampleEvery, type Sample, type SampledStep } from '../operators/sampleEvery.js';
 import { smoothLoss } from '../operators/smoothLoss.js';
@@ -19,8 +24,19 @@ import { now } from '../util/macrotask.js';
 
 /** Everything that shapes a training run. Every field has the classic default. */
 export interface TrainConfig {
-  /** H, size of the hidden state. Default 100. */
+  /**
+   * The model: `{ type: 'rnn' | 'lstm' | 'gru', hiddenSize, layers = 1, dropout = 0 }`. Default: the
+   * model of `init` when given (without dropout), else the classic one-layer RNN of `hiddenSize`.
+   */
+  readonly model?: ModelSpec;
+  /** H, size of the hidden state (the model's, when `model` is omitted). Default 100. */
   readonly hiddenSize?: number;
+  /**
+   * B, streams trained side by side: the text is cut into B contiguous parts, each window holds T
+   * characters of each; the loss is the mean over streams of their summed losses, the gradients the
+   * mean. Default 1, the classic loop.
+   */
+  readonly batchSize?: number;
   /** T, characters per window (the truncation length of backprop through time). Default 25. */
   readonly seqLength?: number;
   /**
@@ -45,8 +61,8 @@ export interface TrainConfig {
   readonly temperature$?: Observable<number>;
   /** `loss$` reports every N iterations. Default 100. */
   readonly logEvery?: number;
-  /** Start from these weights instead of random ones (must match the corpus vocabulary and hiddenSize). */
-  readonly init?: Params;
+  /** Start from these weights instead of random ones (must match the corpus vocabulary and the model). */
+  readonly init?: ModelParams;
   /** Compute backend. Default: the automatically chosen one. */
   readonly kernel?: Kernel;
   /**
@@ -72,6 +88,14 @@ export interface TrainConfig {
   readonly yieldEveryMs?: number;
   /** Measure the loss of held-out text as training goes (see {@link evaluateEvery}). Default: none. */
   readonly validation?: ValidationConfig;
+  /**
+   * Undo a step whose loss is not finite instead of failing ({@link guardNonFinite}, after the
+   * optimizer): the last good state comes back and the learning rate drops. Default: none (a non-finite
+   * loss fails the run with a `NonFiniteLossError`).
+   */
+  readonly guard?: GuardNonFiniteConfig;
+  /** Attach gradient and update statistics every N iterations ({@link diagnostics}). Default: none. */
+  readonly diagnostics?: DiagnosticsConfig;
 }
 
 /** Held-out text and how often to measure its loss. */
@@ -92,14 +116,22 @@ export interface ValidationConfig {
 /** The loop state a run can continue from (see the checkpoint module for how it is saved). */
 export interface ResumeState {
   readonly cursor: WindowCursor;
+  /** Every stream's state, (B, S). */
   readonly hprev: Float64Array;
+  /** The dropout generator's position (models with dropout). */
+  readonly dropoutRandomState?: RandomState;
   readonly smoothLoss: number;
   readonly optimizer?: OptimizerState;
   readonly sampleRandomState?: RandomState;
 }
 
 /** A step of the default pipeline, after every stage (`optimizer` is live: copy it to keep it). */
-export type TrainedStep = TrainingStep & SampledStep & OptimizedStep & EvaluatedStep & { readonly smoothLoss: number };
+export type TrainedStep = TrainingStep &
+  SampledStep &
+  OptimizedStep &
+  GuardedStep &
+  DiagnosedStep &
+  EvaluatedStep & { readonly smoothLoss: number };
 
 /** What `loss$` reports: plain numbers, safe to keep. */
 export interface LossRecord {
@@ -123,19 +155,24 @@ export type ResolvedTrainConfig = Required<
     | 'temperature'
     | 'logEvery'
     | 'yieldEveryMs'
+    | 'batchSize'
   >
 > &
-  Pick<TrainConfig, 'learningRate' | 'init' | 'kernel' | 'optimizer' | 'resume' | 'validation' | 'initialSmoothLoss' | 'temperature$'> & {
+  Pick<TrainConfig, 'learningRate' | 'init' | 'kernel' | 'optimizer' | 'resume' | 'validation' | 'guard' | 'diagnostics' | 'initialSmoothLoss' | 'temperature$'> & {
     /** The elementwise clip limit, or null when off. */
     readonly clip: number | null;
     /** The global-norm clip, or null when off. */
     readonly clipNorm: number | null;
+    /** The model trained, every field filled in (its hiddenSize is `hiddenSize`). */
+    readonly model: ResolvedModelSpec;
   };
 
 /** Fills defaults and checks every value, so a bad one fails before training starts. */
 export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
   const {
-    hiddenSize = 100,
+    model: givenSpec,
+    hiddenSize = givenSpec?.hiddenSize ?? config?.init?.hiddenSize ?? 100,
+    batchSize = 1,
     seqLength = 25,
     seed = 1,
     iterations = Infinity,
@@ -149,6 +186,13 @@ export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
     ...rest
   } = config ?? {};
   requireInteger('hiddenSize', hiddenSize);
+  requireInteger('batchSize', batchSize);
+  // Without a spec, weights given as `init` say which model they are (a resumed LSTM, a PyTorch file).
+  const modelSpec: ModelSpec | undefined = givenSpec ?? (rest.init ? { ...rest.init.spec, dropout: 0 } : undefined);
+  if (modelSpec?.hiddenSize !== undefined && modelSpec.hiddenSize !== hiddenSize) {
+    throw new ConfigError('hiddenSize', hiddenSize, `the model's hiddenSize ${modelSpec.hiddenSize} (give one of them)`);
+  }
+  const model = resolveModelSpec({ type: 'rnn', ...modelSpec, hiddenSize });
   requireInteger('seqLength', seqLength);
   if (rest.learningRate !== undefined) requirePositive('learningRate', rest.learningRate);
   if (iterations !== Infinity) requireInteger('iterations', iterations, 0);
@@ -161,7 +205,9 @@ export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
   if (clipNorm !== null && clipNorm !== 0) requirePositive('clipNorm', clipNorm);
   if (rest.initialSmoothLoss !== undefined) requirePositive('initialSmoothLoss', rest.initialSmoothLoss);
   return {
+    model,
     hiddenSize,
+    batchSize,
     seqLength,
     seed,
     iterations,
@@ -178,7 +224,7 @@ export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
 
 /**
  * The default training pipeline as one cold Observable:
- * `windows → lossFun → clipByValue(5) → [clipByGlobalNorm] → sampleEvery → optimizer (adagrad) → smoothLoss`,
+ * `windows → lossFun (any model family, B streams) → clipByValue(5) → [clipByGlobalNorm] → sampleEvery → optimizer (adagrad) → smoothLoss`,
  * then `evaluateEvery` when `validation` is configured.
  *
  * Each subscription is one independent training run with its own weights, hidden state, optimizer
@@ -194,6 +240,12 @@ export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
  *   .pipe(last())
  *   .subscribe((s) => console.log(s.iteration, s.smoothLoss < 45));
  * // 299 true
+  *
+ * // Any model family, on B streams: a 2-layer GRU with dropout over 4 streams of the text.
+ * trainingSteps(corpus, { model: { type: 'gru', hiddenSize: 32, layers: 2, dropout: 0.1 }, batchSize: 4, seqLength: 16, iterations: 50 })
+ *   .pipe(last())
+ *   .subscribe((s) => console.log(s.model.spec.type, s.hprev.length));
+ * // gru 256  (4 streams × 2 layers × 32)
  * ```
  *
  * @param corpus The encoded text.
@@ -203,11 +255,11 @@ export function resolveTrainConfig(config?: TrainConfig): ResolvedTrainConfig {
 export function trainingSteps(corpus: Corpus, config?: TrainConfig): Observable<TrainedStep> {
   const c = resolveTrainConfig(config);
   const V = corpus.vocab.size;
-  if (c.init && (c.init.vocabSize !== V || c.init.hiddenSize !== c.hiddenSize)) {
+  if (c.init && (c.init.vocabSize !== V || !matchesTable(c.init, c.model, V))) {
     throw new ConfigError(
       'init',
-      `${c.init.hiddenSize}x${c.init.vocabSize}`,
-      `weights for hiddenSize ${c.hiddenSize} and vocabulary size ${V}`,
+      `${c.init.spec.type} ${c.init.hiddenSize}x${c.init.vocabSize}`,
+      `weights for ${c.model.type} with ${c.model.layers} layer(s) of hiddenSize ${c.hiddenSize} and vocabulary size ${V}`,
     );
   }
   // Built before subscription so that a bad spec or saved state fails here, not mid-stream; the
@@ -218,19 +270,26 @@ export function trainingSteps(corpus: Corpus, config?: TrainConfig): Observable<
     : (c.optimizer as OperatorFunction<TrainingStep & SampledStep, TrainingStep & SampledStep & OptimizedStep>);
   const window$ = windows(corpus, {
     seqLength: c.seqLength,
+    ...(c.batchSize !== 1 ? { batchSize: c.batchSize } : {}),
     iterations: c.iterations,
     yieldEveryMs: c.yieldEveryMs,
     ...(c.resume ? { start: c.resume.cursor } : {}),
   });
   const alsoAt = extraEvaluations(c);
   return defer(() => {
-    const params = c.init ?? initParams(c.hiddenSize, V, c.seed);
+    // The init weights' own table, with this run's dropout (a training setting the spec carries).
+    const params = c.init ? { ...c.init, spec: c.model } : initModel(c.model, V, c.seed);
     return window$.pipe(
       lossFun(params, {
         clip: null, // clipping is the next stage
+        seed: c.seed,
         ...(c.kernel ? { kernel: c.kernel } : {}),
         ...(c.resume ? { hprev: c.resume.hprev } : {}),
+        ...(c.resume?.dropoutRandomState ? { dropoutRandomState: c.resume.dropoutRandomState } : {}),
+        ...(c.guard ? { nonFinite: 'pass' as const } : {}),
       }),
+      // Before clipping, so it sees the raw gradient and which elements clipping will change.
+      c.diagnostics ? diagnostics<TrainingStep>({ ...c.diagnostics, clip: c.clip }) : identity,
       c.clip !== null ? clipByValue(c.clip) : identity,
       c.clipNorm !== null ? clipByGlobalNorm(c.clipNorm) : identity,
       sampleEvery(c.sampleEvery, {
@@ -241,6 +300,7 @@ export function trainingSteps(corpus: Corpus, config?: TrainConfig): Observable<
         ...(c.resume?.sampleRandomState ? { randomState: c.resume.sampleRandomState } : {}),
       }),
       optimizer,
+      c.guard ? guardNonFinite<TrainingStep & SampledStep & OptimizedStep>(c.guard) : identity,
       smoothLoss(
         c.resume ? { initial: c.resume.smoothLoss } : c.initialSmoothLoss !== undefined ? { initial: c.initialSmoothLoss } : {},
       ),
@@ -302,7 +362,7 @@ export interface TrainingResult {
 /** The weights a run holds, with their vocabulary: what `serializeCheckpoint` and `generate` take. */
 export interface TrainedModel {
   readonly vocab: Corpus['vocab'];
-  readonly params: Params;
+  readonly params: ModelParams;
 }
 
 /**

@@ -128,8 +128,13 @@ function legendWidth(series: readonly Series[]): number {
 /** Data range, padded a little so curves do not touch the frame; a degenerate range is widened. */
 function paddedRange(values: number[], pad: boolean): [number, number] {
   if (values.length === 0) return [0, 1];
-  let lo = Math.min(...values);
-  let hi = Math.max(...values);
+  // A loop, not Math.min(...values): a long history would overflow the call stack.
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
   if (lo === hi) {
     lo -= Math.abs(lo) * 0.1 || 1;
     hi += Math.abs(hi) * 0.1 || 1;

@@ -10,8 +10,19 @@ export const MAX_LOSS_HISTORY = 2000;
 export function recordLoss(history: Array<readonly [number, number]>, iteration: number, smoothLoss: number): void {
   history.push([iteration, smoothLoss]);
   if (history.length > MAX_LOSS_HISTORY) {
-    const kept = history.filter((_, i) => i % 2 === 0 || i === history.length - 1);
-    history.length = 0;
-    history.push(...kept);
+    thinLossHistory(history);
+  }
+}
+
+/**
+ * Drops every other point (keeping the last) until at most {@link MAX_LOSS_HISTORY} remain, in place.
+ * A loop, not `push(...kept)`: spreading a long array overflows the call stack.
+ */
+export function thinLossHistory(history: Array<readonly [number, number]>): void {
+  while (history.length > MAX_LOSS_HISTORY) {
+    let n = 0;
+    const last = history.length - 1;
+    for (let i = 0; i <= last; i++) if (i % 2 === 0 || i === last) history[n++] = history[i];
+    history.length = n;
   }
 }

@@ -70,6 +70,8 @@ export interface CheckpointSummary {
   readonly format: 'json' | 'safetensors';
   readonly hiddenSize: number;
   readonly vocabSize: number;
+  /** The model's settings (family, hidden size, layers): fixed for any run from these weights. */
+  readonly model: Partial<StudioSettings>;
   /** Absent for weights only (a safetensors export, or a checkpoint without training state). */
   readonly training?: {
     readonly iteration: number;

@@ -19,7 +19,8 @@ import { createCorpus, type Corpus } from '../corpus/corpus.js';
 import { defaultValidationFraction, splitCorpus } from '../corpus/split.js';
 import type { Vocabulary } from '../corpus/vocabulary.js';
 import { generate } from '../model/generate.js';
-import type { Params } from '../model/params.js';
+import { isClassicSpec, resolveModelSpec, type ResolvedModelSpec } from '../model/spec.js';
+import type { ModelParams } from '../model/tensors.js';
 import type { Evaluation } from '../operators/evaluateEvery.js';
 import { createOptimizer, resolveOptimizerSpec, type OptimizerSpec } from '../optimizers/registry.js';
 import { trainingSteps, type ResumeState, type TrainConfig, type TrainedStep } from '../pipeline/train.js';
@@ -59,7 +60,9 @@ interface Run {
   readonly validation: Corpus | undefined;
   readonly valFraction: number;
   readonly fingerprint: CorpusFingerprint;
-  readonly hiddenSize: number;
+  readonly model: ResolvedModelSpec;
+  /** B, streams of the text trained side by side. */
+  readonly batchSize: number;
   readonly seqLength: number;
   readonly seed: string | number;
   readonly clip: number | null;
@@ -76,7 +79,7 @@ interface Run {
   readonly valHistory: Evaluation[];
   best: Evaluation | undefined;
   /** Where the current segment started: weights and loop state, or nothing for fresh weights. */
-  base: { readonly params?: Params; readonly resume?: ResumeState; readonly checkpoint?: TrainingCheckpoint };
+  base: { readonly params?: ModelParams; readonly resume?: ResumeState; readonly checkpoint?: TrainingCheckpoint };
   /** The latest step (its buffers hold the state after it until the next step runs). */
   last: TrainedStep | undefined;
   /** The state when not running (paused, stopped, failed). */
@@ -230,19 +233,21 @@ class Session {
       return { run: runFromSettings(corpus, fingerprint, s, checkpoint.params), note: `new run from the weights of ${name}` };
     }
     const h = t.hyperparameters;
+    const batchSize = t.batchSize ?? 1;
     requireLength(N, h.seqLength);
     // The same text continues exactly; other text (in the vocabulary) fine-tunes, as `train --resume
     // --corpus` does: from its start, with a fresh hidden state.
     const same = !t.corpus || (t.corpus.length === fingerprint.length && t.corpus.sha256 === fingerprint.sha256);
     const valFraction = same ? (typeof h.valFraction === 'number' ? h.valFraction : 0) : defaultValidationFraction(N, h.seqLength);
     const { train, validation } = splitCorpus(corpus, valFraction, h.seqLength);
+    requireStreams(train.ids.length, batchSize, h.seqLength);
     if (same && t.validation && train.ids.length !== t.validation.trainLength) {
       throw new Error(
         `checkpoint ${name} trained on the first ${t.validation.trainLength} characters, but this text gives ${train.ids.length}`,
       );
     }
     let resume = resumeStateOf(t);
-    if (!same) resume = { ...resume, cursor: { iteration: t.iteration, position: 0 }, hprev: new Float64Array(h.hiddenSize) };
+    if (!same) resume = { ...resume, cursor: { iteration: t.iteration, position: 0 }, hprev: new Float64Array(t.hprev.length) };
     const savedSpec: OptimizerSpec = t.optimizer?.spec ?? { name: 'adagrad', learningRate: h.learningRate };
     const { hiddenSize: _h, seqLength: _t, learningRate: _l, seed: _s, iterations: _i, sampleEvery: _se, sampleLength: _sl, temperature: _te, logEvery: _le, ...extra } = h;
     const run = newRun({
@@ -251,7 +256,8 @@ class Session {
       validation,
       valFraction,
       fingerprint,
-      hiddenSize: h.hiddenSize,
+      model: checkpoint.params.spec,
+      batchSize,
       seqLength: h.seqLength,
       seed: h.seed,
       clip: typeof h.clip === 'number' ? h.clip || null : 5,
@@ -275,7 +281,8 @@ class Session {
   private launch(run: Run): void {
     const { params, resume } = run.base;
     const config: TrainConfig = {
-      hiddenSize: run.hiddenSize,
+      model: run.model,
+      batchSize: run.batchSize,
       seqLength: run.seqLength,
       seed: run.seed,
       sampleEvery: run.sampleEvery,
@@ -415,7 +422,11 @@ class Session {
     if (!run.last) return run.frozen ?? run.base.checkpoint;
     const hyperparameters: TrainingHyperparameters = {
       ...run.extraHyperparameters,
-      hiddenSize: run.hiddenSize,
+      // As the command line records them: nothing extra for the classic model on one stream.
+      ...(isClassicSpec(run.model) && run.model.dropout === 0 && run.batchSize === 1
+        ? {}
+        : { model: run.model.type, layers: run.model.layers, dropout: run.model.dropout, batchSize: run.batchSize }),
+      hiddenSize: run.model.hiddenSize,
       seqLength: run.seqLength,
       learningRate: run.learningRate$.value,
       seed: run.seed,
@@ -513,21 +524,29 @@ class Session {
 }
 
 /** A new run on `corpus` with the page's settings, from fresh weights or from `params`. */
-function runFromSettings(corpus: Corpus, fingerprint: CorpusFingerprint, s: StudioSettings, params?: Params): Run {
+function runFromSettings(corpus: Corpus, fingerprint: CorpusFingerprint, s: StudioSettings, params?: ModelParams): Run {
   requireLength(corpus.ids.length, s.seqLength);
   const valFraction = defaultValidationFraction(corpus.ids.length, s.seqLength);
   const { train, validation } = splitCorpus(corpus, valFraction, s.seqLength);
+  requireStreams(train.ids.length, s.batchSize, s.seqLength);
+  // Weights given say which model they are; the page's settings say the rest.
+  const model = resolveModelSpec(
+    params ? { ...params.spec, dropout: s.dropout } : { type: s.modelType, hiddenSize: s.hiddenSize, layers: s.layers, dropout: s.dropout },
+  );
+  // The command line's defaults: the classic ±5 clip for the RNN, a global norm of 5 for the gated families.
+  const gated = model.type !== 'rnn';
   return newRun({
     vocab: corpus.vocab,
     train,
     validation,
     valFraction,
     fingerprint,
-    hiddenSize: params?.hiddenSize ?? s.hiddenSize,
+    model,
+    batchSize: s.batchSize,
     seqLength: s.seqLength,
     seed: s.seed,
-    clip: 5,
-    clipNorm: null,
+    clip: gated ? null : 5,
+    clipNorm: gated ? 5 : null,
     optimizer: resolveOptimizerSpec({ name: s.optimizer, learningRate: s.learningRate }),
     settings: s,
     extraHyperparameters: {},
@@ -545,7 +564,8 @@ function newRun(r: {
   validation: Corpus | undefined;
   valFraction: number;
   fingerprint: CorpusFingerprint;
-  hiddenSize: number;
+  model: ResolvedModelSpec;
+  batchSize: number;
   seqLength: number;
   seed: string | number;
   clip: number | null;
@@ -566,7 +586,8 @@ function newRun(r: {
     validation: r.validation,
     valFraction: r.valFraction,
     fingerprint: r.fingerprint,
-    hiddenSize: r.hiddenSize,
+    model: r.model,
+    batchSize: r.batchSize,
     seqLength: r.seqLength,
     seed: r.seed,
     clip: r.clip,
@@ -598,6 +619,17 @@ function newRun(r: {
   };
 }
 
+/** B streams of the training text must each hold a window and its targets. */
+function requireStreams(trainLength: number, batchSize: number, seqLength: number): void {
+  const stream = Math.floor(trainLength / batchSize);
+  if (batchSize > 1 && stream < seqLength + 1) {
+    throw new Error(
+      `batch size ${batchSize} cuts the ${trainLength} training characters into streams of ${stream}, shorter than ` +
+        `sequence length ${seqLength} + 1; use a smaller batch size or sequence length`,
+    );
+  }
+}
+
 function requireLength(N: number, seqLength: number): void {
   if (N < seqLength + 1) {
     throw new Error(`the training text has ${N} characters; sequence length ${seqLength} needs at least ${seqLength + 1}`);
@@ -607,16 +639,18 @@ function requireLength(N: number, seqLength: number): void {
 /** What the page needs to know of a loaded checkpoint to fill in its fields. */
 function summarize(c: LoadedCheckpoint): CheckpointSummary {
   const t: TrainingState | undefined = c.training;
-  const base = { format: c.format, hiddenSize: c.params.hiddenSize, vocabSize: c.vocab.size };
+  const spec = c.params.spec;
+  const model: Partial<StudioSettings> = { modelType: spec.type, hiddenSize: spec.hiddenSize, layers: spec.layers, dropout: spec.dropout };
+  const base = { format: c.format, hiddenSize: c.params.hiddenSize, vocabSize: c.vocab.size, model };
   if (!t) return base;
   const h = t.hyperparameters;
-  const spec = t.optimizer?.spec ?? { name: 'adagrad', learningRate: h.learningRate };
+  const optimizer = t.optimizer?.spec ?? { name: 'adagrad', learningRate: h.learningRate };
   const settings: Partial<StudioSettings> = {
-    modelType: 'rnn',
-    hiddenSize: h.hiddenSize,
+    ...model,
+    batchSize: t.batchSize ?? 1,
     seqLength: h.seqLength,
-    optimizer: spec.name as StudioSettings['optimizer'],
-    learningRate: spec.learningRate ?? h.learningRate,
+    optimizer: optimizer.name as StudioSettings['optimizer'],
+    learningRate: optimizer.learningRate ?? h.learningRate,
     temperature: h.temperature,
     sampleEvery: h.sampleEvery,
     sampleLength: h.sampleLength,

@@ -1,12 +1,19 @@
 // The studio's settings: one table describing every field (its element id, label, range and default),
 // read and checked in one place. Adding a model setting (say, layers) is one entry here and one key
 // in StudioSettings; the page builds its form from this table.
+import type { ModelType } from '../model/spec.js';
 import { OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES, type OptimizerName } from '../optimizers/registry.js';
 
 /** Everything a run is started with (and what `set` may change while it runs). */
 export interface StudioSettings {
-  readonly modelType: string;
+  readonly modelType: ModelType;
   readonly hiddenSize: number;
+  /** Recurrent layers stacked. */
+  readonly layers: number;
+  /** Dropout on every layer's output while training, in [0, 1). */
+  readonly dropout: number;
+  /** Streams trained side by side (B). */
+  readonly batchSize: number;
   readonly seqLength: number;
   readonly optimizer: OptimizerName;
   readonly learningRate: number;
@@ -37,14 +44,31 @@ export type SettingField =
   | (FieldBase & { readonly kind: 'choice'; readonly choices: readonly (readonly [string, string])[]; readonly default: string })
   | (FieldBase & { readonly kind: 'text'; readonly default: string });
 
-/** The model families the studio can train (the model issue adds lstm and gru here). */
-export const MODEL_TYPES: readonly (readonly [string, string])[] = [['rnn', 'vanilla RNN (min-char-rnn)']];
+/** The model families the studio can train, as the `#model-type` choice shows them. */
+export const MODEL_TYPES: readonly (readonly [ModelType, string])[] = [
+  ['rnn', 'vanilla RNN (min-char-rnn)'],
+  ['lstm', 'LSTM'],
+  ['gru', 'GRU'],
+];
+
+/**
+ * What choosing a family sets, as `--model` does on the command line when its other flags are not given:
+ * the classic settings for the RNN, a wider, deeper, batched model trained with Adam for LSTM and GRU.
+ */
+export const FAMILY_DEFAULTS: Readonly<Record<ModelType, Partial<StudioSettings>>> = {
+  rnn: { hiddenSize: 100, layers: 1, batchSize: 1, seqLength: 25, optimizer: 'adagrad', learningRate: 0.1 },
+  lstm: { hiddenSize: 256, layers: 2, batchSize: 32, seqLength: 64, optimizer: 'adam', learningRate: 0.002 },
+  gru: { hiddenSize: 256, layers: 2, batchSize: 32, seqLength: 64, optimizer: 'adam', learningRate: 0.002 },
+};
 
 export const SETTING_FIELDS: readonly SettingField[] = [
   { id: 'model-type', key: 'modelType', label: 'Model', help: 'the model family', group: 'model', fixedByCheckpoint: true, kind: 'choice', choices: MODEL_TYPES, default: 'rnn' },
   { id: 'hidden-size', key: 'hiddenSize', label: 'Hidden size', help: 'H, neurons in the hidden state', group: 'model', fixedByCheckpoint: true, kind: 'integer', min: 1, max: 1024, default: 100 },
+  { id: 'layers', key: 'layers', label: 'Layers', help: 'recurrent layers stacked', group: 'model', fixedByCheckpoint: true, kind: 'integer', min: 1, max: 8, default: 1 },
+  { id: 'dropout', key: 'dropout', label: 'Dropout', help: "on each layer's output while training", group: 'model', fixedByCheckpoint: true, kind: 'number', min: 0, max: 0.9, default: 0, step: '0.05' },
   { id: 'seq-length', key: 'seqLength', label: 'Sequence length', help: 'T, characters per window of backprop through time', group: 'model', fixedByCheckpoint: true, kind: 'integer', min: 1, max: 1000, default: 25 },
   { id: 'optimizer', key: 'optimizer', label: 'Optimizer', help: 'the update rule', group: 'training', fixedByCheckpoint: true, kind: 'choice', choices: OPTIMIZER_NAMES.map((n) => [n, n] as const), default: 'adagrad' },
+  { id: 'batch-size', key: 'batchSize', label: 'Batch size', help: 'streams of the text trained side by side', group: 'training', fixedByCheckpoint: true, kind: 'integer', min: 1, max: 512, default: 1 },
   { id: 'learning-rate', key: 'learningRate', label: 'Learning rate', help: 'step size; changes apply at once', group: 'training', fixedByCheckpoint: false, kind: 'number', min: 1e-6, max: 10, default: 0.1, step: 'any' },
   { id: 'iterations', key: 'iterations', label: 'Stop at iteration', help: 'the run ends there; empty trains until stopped', group: 'training', fixedByCheckpoint: false, kind: 'integer', min: 1, max: 1e9, default: null },
   { id: 'seed', key: 'seed', label: 'Seed', help: 'of the initial weights and the sampler', group: 'training', fixedByCheckpoint: true, kind: 'text', default: '1' },

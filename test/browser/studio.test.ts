@@ -222,6 +222,28 @@ describe('studio in Chromium', function () {
     expect(fromSt.status, fromSt.stderr).to.equal(0);
   });
 
+  it('choosing LSTM fills in the family\'s settings; a stacked, batched LSTM trains and saves as one', async () => {
+    const { page, errors } = await open();
+    await page.select('#model-type', 'lstm');
+    const shown = await page.$$eval(['#hidden-size', '#layers', '#batch-size', '#seq-length', '#optimizer'].join(','), (els) =>
+      els.map((e) => (e as HTMLInputElement).value),
+    );
+    expect(shown).to.deep.equal(['256', '2', '64', 'adam', '32']); // document order: hidden, layers, seq, optimizer, batch
+    await setValue(page, '#hidden-size', '24');
+    await setValue(page, '#batch-size', '4');
+    await setValue(page, '#seq-length', '16');
+    await setValue(page, '#iterations', '60');
+    const waitForDownload = await downloadsTo(chromium!.browser, join(work, 'lstm-downloads'));
+    await page.click('#start');
+    await waitForPhase(page, 'stopped');
+    expect(await textOf(page, '#iteration')).to.equal('60');
+    await page.click('#download-checkpoint');
+    const saved = parseCheckpoint(readFileSync(await waitForDownload(/^min-char-rnn-iter-60\.json$/), 'utf8'));
+    expect(saved.params.spec).to.deep.equal({ type: 'lstm', hiddenSize: 24, layers: 2, dropout: 0 });
+    expect(saved.training!.batchSize).to.equal(4);
+    expect(errors).to.deep.equal([]);
+  });
+
   it('a CLI checkpoint loaded in the page continues from its iteration, as the CLI would, and generates text from it', async () => {
     const cli = (args: string[]) => {
       const r = runCli(['train', '--corpus', DEFAULT_CORPUS, '--sample-every', '0', ...args], work);

@@ -1,19 +1,9 @@
 import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, removeDir, tempDir, TINY_TEXT, writeText, type CliResult } from './helpers.js';
+import { cli, expectUsageError, removeDir, tempDir, TINY_TEXT, writeText } from './helpers.js';
 
 const SMALL = ['--hidden-size', '8', '--seq-length', '8', '--sample-every', '0'];
-
-/** Exit 2 with exactly one line on stderr (no stack trace) matching `pattern`, nothing on stdout. */
-function expectUsageError(r: CliResult, pattern: RegExp): void {
-  expect(r.status, r.stderr).to.equal(2);
-  const lines = r.stderr.trim().split('\n');
-  expect(lines, r.stderr).to.have.length(1);
-  expect(lines[0]).to.match(/^min-char-rnn: /);
-  expect(lines[0]).to.match(pattern);
-  expect(r.stdout).to.equal('');
-}
 
 describe('bad input never loses data', function () {
   this.timeout(60_000);

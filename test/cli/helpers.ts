@@ -1,4 +1,5 @@
 // Shared helpers for tests that run the real `min-char-rnn` command in a temporary folder.
+import { expect } from 'chai';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +29,16 @@ export function runCli(args: readonly string[], cwd: string, input?: string): Cl
     ...(input !== undefined ? { input } : {}),
   });
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Exit 2 with exactly one line on stderr (no stack trace) matching `pattern`, nothing on stdout. */
+export function expectUsageError(r: CliResult, pattern: RegExp): void {
+  expect(r.status, r.stderr).to.equal(2);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines, r.stderr).to.have.length(1);
+  expect(lines[0]).to.match(/^min-char-rnn: /);
+  expect(lines[0]).to.match(pattern);
+  expect(r.stdout).to.equal('');
 }
 
 /** A stand-in for stdout or stderr that keeps what is written (a terminal when `isTTY`). */

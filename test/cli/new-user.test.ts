@@ -145,7 +145,7 @@ describe('train: what a new user meets', function () {
     expect((await cli(['sample', '-h'], dir)).stdout).to.match(/^usage: min-char-rnn sample/);
     expect((await cli(['help'], dir)).stdout).to.match(/^usage: min-char-rnn <command>/);
     const unknown = await cli(['help', 'nope'], dir);
-    expect([unknown.status, unknown.stderr]).to.deep.equal([2, 'min-char-rnn: unknown command "nope" (commands: train, sample, export)\n']);
+    expect([unknown.status, unknown.stderr]).to.deep.equal([2, 'min-char-rnn: unknown command "nope" (commands: train, sample, export, eval)\n']);
 
     const zero = await cli(['train', '--corpus', corpus, ...SMALL, '--iterations', '0'], dir);
     expect(zero.status).to.equal(0);

@@ -24,5 +24,9 @@ describe('splitCorpus', () => {
     expect(defaultValidationFraction(5000, 25)).to.equal(0.05);
     expect(defaultValidationFraction(4999, 25)).to.equal(0);
     expect(defaultValidationFraction(38000, 25)).to.equal(0.05);
+    // Very large corpora: the held-out tail stays at half a million characters.
+    expect(defaultValidationFraction(10_000_000, 25)).to.equal(0.05);
+    expect(defaultValidationFraction(300_000_000, 25)).to.equal(500_000 / 300_000_000);
+    expect(Math.floor(300_000_000 * defaultValidationFraction(300_000_000, 25))).to.be.within(499_999, 500_000);
   });
 });

@@ -96,3 +96,28 @@ describe('windows', () => {
     expect(seen).to.deep.equal([0]);
   });
 });
+
+describe('windows of B streams', () => {
+  it('cuts the text into B contiguous streams and moves and wraps them together by the classic rule', async () => {
+    const { lastValueFrom, toArray } = await import('rxjs');
+    const { createCorpus, windows } = await import('../../src/index.js');
+    const corpus = createCorpus('abcdefghijklmnopqrstuvwxyz!'); // 27 characters: 3 streams of 9
+    const ws = await lastValueFrom(windows(corpus, { seqLength: 3, batchSize: 3, iterations: 4 }).pipe(toArray()));
+    const text = (ids: Int32Array): string => [...ids].map((i) => corpus.vocab.chars[i]).join('');
+    expect(ws.map((w) => [w.position, w.reset, w.batchSize])).to.deep.equal([
+      [0, true, 3],
+      [3, false, 3],
+      [0, true, 3], // 3 + 3 + 1 >= 9: wraps, as the classic loop does at the end of the text
+      [3, false, 3],
+    ]);
+    expect(text(ws[0]!.inputs)).to.equal('abcjklstu');
+    expect(text(ws[0]!.targets)).to.equal('bcdklmtuv');
+    expect(text(ws[1]!.inputs)).to.equal('defmnovwx');
+  });
+
+  it('refuses a batch size whose streams are shorter than seqLength + 1', async () => {
+    const { createCorpus, windows, CorpusError } = await import('../../src/index.js');
+    const corpus = createCorpus('abcdefghij');
+    expect(() => windows(corpus, { seqLength: 4, batchSize: 3 })).to.throw(CorpusError, '3 streams of 3, shorter than seqLength + 1 = 5');
+  });
+});

@@ -30,6 +30,17 @@ describe('examples', function () {
     expect(chart).to.include('adagrad (lr 0.1)');
   });
 
+  it('nan-guard: a diverging run is rolled back with a lower learning rate and completes, with diagnostics', () => {
+    const r = spawnSync(process.execPath, [example('nan-guard'), '100', '150'], { encoding: 'utf8', timeout: 120000 });
+    expect(r.stderr).to.equal('');
+    expect(r.status).to.equal(0);
+    const rollbacks = [...r.stdout.matchAll(/^iter (\d+): loss (Infinity|NaN), back to iteration 0, learning rate × ([\d.e-]+)$/gm)];
+    expect(rollbacks.length).to.be.at.least(1);
+    expect(rollbacks[0]![3]).to.equal('0.5');
+    expect(r.stdout).to.match(/^iter 100: grad norm \d+\.\d\d, update\/weight Wxh \d\.\de-\d+ Whh/m);
+    expect(r.stdout.trim().endsWith('completed')).to.equal(true);
+  });
+
   it('custom-optimizer: trains with a Lion operator written in the example and with Adagrad', () => {
     const r = spawnSync(process.execPath, [example('custom-optimizer'), '40'], { encoding: 'utf8', timeout: 120000 });
     expect(r.stderr).to.equal('');

@@ -49,4 +49,14 @@ describe('examples: train-and-subscribe, early-stop-csv, plug-in-sgd', () => {
     expect(Number(sgd![1])).to.be.lessThan(104);
     expect(Number(sgd![1])).to.not.equal(Number(ada![1]));
   });
+
+  it('lstm-early-stop: an LSTM pipeline stops when the validation loss reaches the target', () => {
+    const r = runExample('lstm-early-stop', ['3.2', '200']);
+    expect(r.status, r.stderr).to.equal(0);
+    const vals = [...r.stdout.matchAll(/^iter (\d+) val loss: (\d+\.\d+) nats\/char$/gm)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(vals[0]).to.deep.equal([0, 4.144]);
+    expect(vals.at(-1)![1]).to.be.at.most(3.2); // stopped because the target was reached...
+    expect(vals.slice(0, -1).every(([, l]) => l! > 3.2)).to.equal(true); // ...and not before
+    expect(r.stdout.trim().endsWith('stopped')).to.equal(true);
+  });
 });

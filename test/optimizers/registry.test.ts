@@ -13,7 +13,7 @@ import {
   trainingSteps,
   type OptimizerSpec,
   type OptimizerState,
-  type Params,
+  type ModelParams,
   type TrainConfig,
 } from '../../src/index.js';
 
@@ -21,7 +21,7 @@ const corpus = createCorpus(readFileSync(new URL('../../../data/default-corpus.t
 const base: TrainConfig = { hiddenSize: 12, seqLength: 10, sampleEvery: 0, kernel: referenceKernel };
 
 interface Saved {
-  readonly params: Params;
+  readonly params: ModelParams;
   readonly hprev: Float64Array;
   readonly state: OptimizerState;
   readonly smoothLoss: number;

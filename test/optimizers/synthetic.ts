@@ -1,6 +1,6 @@
 // A tiny hand-driven problem for optimizer tests: five parameters and gradients the test chooses.
 import { Observable } from 'rxjs';
-import { referenceKernel, type TrainingStep } from '../../src/index.js';
+import { classicNetwork, referenceKernel, type TrainingStep } from '../../src/index.js';
 
 export const THETA0 = [0.1, -0.2, 0.3, 0, 1] as const;
 export const G = [0.5, -2, 0, 3, -0.25] as const;
@@ -16,6 +16,7 @@ export interface Synthetic {
 export function synthetic(count: number, grad: (k: number, params: Float64Array) => readonly number[] = () => G, first = 0): Synthetic {
   const model = referenceKernel.createModel(1, 1, 1); // 2HV + H² + H + V = 5 parameters
   model.params.data.set(THETA0);
+  const network = classicNetwork(referenceKernel, model);
   const inputs = new Int32Array(1);
   const step$ = new Observable<TrainingStep>((subscriber) => {
     for (let k = 0; k < count && !subscriber.closed; k++) {
@@ -31,7 +32,7 @@ export function synthetic(count: number, grad: (k: number, params: Float64Array)
         grads: model.grads,
         hprev: model.hs.subarray(0, 1),
         h: model.hs.subarray(1, 2),
-        model,
+        model: network,
       });
     }
     subscriber.complete();

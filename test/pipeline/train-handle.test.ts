@@ -126,4 +126,27 @@ describe('train(): stop(), done and the final model', function () {
     expect([...(await before), ...(await after)]).to.deep.equal(await all);
     expect(Array.from(second.model()!.params.data)).to.deep.equal(Array.from(straight.model()!.params.data));
   });
+  it('a checkpoint taken after NaN-guard rollbacks records the lowered learning rate', async () => {
+    // Plain SGD at a rate far too large and no clipping: the loss overflows within a few windows.
+    const run = train(createCorpus(defaultCorpusText()), {
+      hiddenSize: 16,
+      seqLength: 8,
+      sampleEvery: 0,
+      iterations: 300,
+      optimizer: { name: 'sgd', learningRate: 100 },
+      clip: null,
+      guard: {},
+      kernel: referenceKernel,
+    });
+    let rollbacks = 0;
+    run.step$.subscribe((s) => {
+      if (s.nonFinite) rollbacks += 1;
+    });
+    run.start();
+    expect((await run.done).reason).to.equal('completed');
+    expect(rollbacks).to.be.within(1, 5);
+    const h = trainingCheckpoint(run).training.hyperparameters;
+    expect(h.learningRate).to.equal(100 * 0.5 ** rollbacks);
+    expect(trainingCheckpoint(run).training.optimizer?.spec.learningRate).to.equal(100 * 0.5 ** rollbacks);
+  });
 });

@@ -188,7 +188,12 @@ describe('studio session with weights only', function () {
       { type: 'load-checkpoint', name: st.name, bytes: st.bytes },
       (e): e is Extract<StudioEvent, { type: 'checkpoint-loaded' }> => e.type === 'checkpoint-loaded',
     );
-    expect(loaded.summary).to.deep.equal({ format: 'safetensors', hiddenSize: 24, vocabSize: 64 });
+    expect(loaded.summary).to.deep.equal({
+      format: 'safetensors',
+      hiddenSize: 24,
+      vocabSize: 64,
+      model: { modelType: 'rnn', hiddenSize: 24, layers: 1, dropout: 0 },
+    });
     const generated: string[] = [];
     await s.request({ type: 'generate', prime: 'The ', length: 300, temperature: 0.7, seed: '3' }, (e): e is StudioEvent => {
       if (e.type === 'generated') generated.push(e.text);
@@ -203,6 +208,52 @@ describe('studio session with weights only', function () {
     );
     expect(run.note).to.equal(`new run from the weights of ${st.name}`);
     expect(run.startIteration).to.equal(0);
+    s.close();
+  });
+});
+
+describe('studio session with the gated families', function () {
+  this.timeout(120_000);
+
+  it('trains a 2-layer LSTM on 4 streams; its checkpoint (format 2) samples and resumes in the CLI, and continues in the session', async () => {
+    const config = settings({ modelType: 'lstm', hiddenSize: 16, layers: 2, batchSize: 4, seqLength: 16, optimizer: 'adam', learningRate: 0.002, iterations: 40 });
+    const s = session();
+    const page = await checkpointAfter(s, config, 0);
+    const ck = parseCheckpoint(page);
+    expect(ck.params.spec).to.deep.equal({ type: 'lstm', hiddenSize: 16, layers: 2, dropout: 0 });
+    expect(ck.training!.batchSize).to.equal(4);
+    expect(ck.training!.iteration).to.equal(40);
+    expect(ck.training!.hyperparameters).to.include({ model: 'lstm', layers: 2, batchSize: 4, clip: 0, clipNorm: 5 });
+    // Paused at iteration 0 and resumed: the same as a run never paused.
+    expect(page).to.equal(await checkpointAfter(session(), config));
+
+    const dir = tempDir();
+    writeFileSync(join(dir, 'lstm.json'), page);
+    const sample = runCli(['sample', '--checkpoint', 'lstm.json', '--length', '30'], { cwd: dir });
+    expect(sample.status, sample.stderr).to.equal(0);
+    const resumed = runCli(['train', '--resume', 'lstm.json', '--corpus', DEFAULT_CORPUS, '--iterations', '50', '--checkpoint', 'b.json'], { cwd: dir });
+    expect(resumed.status, resumed.stderr).to.equal(0);
+    expect(resumed.stderr).to.match(/resuming lstm\.json at iteration 40/);
+    const theirs = parseCheckpoint(readFileSync(join(dir, 'b.json'), 'utf8'));
+
+    // The session continues the same checkpoint to 50: the same weights as the CLI's.
+    const t = session();
+    const loaded = await t.request(
+      { type: 'load-checkpoint', name: 'lstm.json', bytes: new TextEncoder().encode(page).buffer as ArrayBuffer },
+      (e): e is Extract<StudioEvent, { type: 'checkpoint-loaded' }> => e.type === 'checkpoint-loaded',
+    );
+    expect(loaded.summary.training!.settings).to.include({ modelType: 'lstm', layers: 2, batchSize: 4, hiddenSize: 16 });
+    await t.request({ type: 'start', text, settings: settings({ ...loaded.summary.training!.settings, iterations: 50 }), fromCheckpoint: true }, isPhase('stopped'));
+    const ours = parseCheckpoint(decodeText((await t.request({ type: 'save-checkpoint' }, isFile)).bytes));
+    expect([...ours.params.data]).to.deep.equal([...theirs.params.data]);
+    s.close();
+    t.close();
+  });
+
+  it('refuses a batch whose streams are shorter than a window, in one message', async () => {
+    const s = session();
+    const e = await s.request({ type: 'start', text: text.slice(0, 2000), settings: settings({ batchSize: 100, seqLength: 25 }), fromCheckpoint: false }, isError);
+    expect(e.message).to.equal('batch size 100 cuts the 2000 training characters into streams of 20, shorter than sequence length 25 + 1; use a smaller batch size or sequence length');
     s.close();
   });
 });

@@ -5,7 +5,7 @@ import { recordLoss } from '../../checkpoint/training.js';
 import type { Evaluation } from '../../operators/evaluateEvery.js';
 import { lossChartSvg } from '../../plot/lossChart.js';
 import type { CheckpointSummary, Phase } from '../protocol.js';
-import { defaultLearningRate, parseField, settingField, type StudioSettings } from '../settings.js';
+import { defaultLearningRate, FAMILY_DEFAULTS, parseField, settingField, type StudioSettings } from '../settings.js';
 import { connectStudioWorker } from './bridge.js';
 import { buildSettingsForm } from './form.js';
 
@@ -163,7 +163,7 @@ function onCheckpointLoaded(name: string, summary: CheckpointSummary): void {
     $('checkpoint-info').textContent = `Loaded ${what}, at iteration ${t.iteration}. Start continues it on the training text; Generate uses it.`;
   } else if (phase !== 'running' && phase !== 'paused') {
     continueLoaded = true;
-    form.fill({ hiddenSize: summary.hiddenSize });
+    form.fill(summary.model);
     $('checkpoint-info').textContent = `Loaded ${what} (weights only). Start trains a new run from these weights; Generate uses them.`;
   } else {
     $('checkpoint-info').textContent = `Loaded ${what}. Generate and the downloads use it; training goes on.`;
@@ -207,6 +207,12 @@ $('forget-checkpoint').addEventListener('click', () =>
     continueLoaded = false;
     $('checkpoint-info').textContent = loaded ? `${loaded.name} stays loaded for Generate; Start begins a new run.` : '';
     refreshControls();
+  }),
+);
+form.control('modelType').addEventListener('change', () =>
+  act(() => {
+    const type = parseField(settingField('model-type'), form.control('modelType').value) as StudioSettings['modelType'];
+    form.fill(FAMILY_DEFAULTS[type]);
   }),
 );
 form.control('optimizer').addEventListener('change', () =>
