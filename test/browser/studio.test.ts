@@ -328,7 +328,7 @@ describe('studio in Chromium', function () {
       await waitForIteration(page, 2500);
       await page.click('#pause');
       await waitForPhase(page, 'paused');
-      await new Promise((r) => setTimeout(r, 400)); // the chart redraws every 250 ms
+      await new Promise((r) => setTimeout(r, 700)); // the chart redraws every 500 ms
       const path = join(out, name);
       await page.screenshot({ path, fullPage: name !== 'studio.png' });
       expect(readFileSync(path).subarray(1, 4).toString()).to.equal('PNG');

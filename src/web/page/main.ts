@@ -4,13 +4,13 @@ import corpora from 'studio:corpora';
 import { recordLoss } from '../../checkpoint/training.js';
 import type { Evaluation } from '../../operators/evaluateEvery.js';
 import { lossChartSvg } from '../../plot/lossChart.js';
-import type { CheckpointSummary, Phase } from '../protocol.js';
+import type { CheckpointSummary, Phase, StudioEvent } from '../protocol.js';
 import { defaultLearningRate, FAMILY_DEFAULTS, parseField, settingField, type StudioSettings } from '../settings.js';
 import { connectStudioWorker } from './bridge.js';
 import { buildSettingsForm } from './form.js';
 
 const MAX_SAMPLES = 50;
-const CHART_EVERY_MS = 250;
+const CHART_EVERY_MS = 500;
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -113,12 +113,43 @@ function download(name: string, mime: string, bytes: ArrayBuffer): void {
 // ---- events from the worker ---------------------------------------------------------------------
 const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
+// Progress and samples arrive many times a second: they are drawn once per animation frame (the latest
+// numbers, the newest samples), so the page does a few small DOM updates a frame, not one per message.
+// Every other event draws what is pending first, so the page never shows them out of order.
+type ProgressEvent = Extract<StudioEvent, { type: 'progress' }>;
+type SampleEvent = Extract<StudioEvent, { type: 'sample' }>;
+let pendingProgress: ProgressEvent | undefined;
+let pendingSamples: SampleEvent[] = [];
+let frame = 0;
+
+function flush(): void {
+  if (frame) cancelAnimationFrame(frame);
+  frame = 0;
+  const e = pendingProgress;
+  pendingProgress = undefined;
+  if (e) {
+    showNumbers(e.iteration, e.smoothLoss);
+    if (phase === 'running' || e.charsPerSecond > 0) $('chars-per-second').textContent = String(Math.round(e.charsPerSecond));
+    $('elapsed').textContent = formatElapsed(e.elapsedMs);
+    $('elapsed').dataset.ms = String(e.elapsedMs); // exact, for scripts (the benchmark reads it)
+  }
+  const samples = pendingSamples;
+  pendingSamples = [];
+  for (const x of samples) addSample(x.iteration, x.text, x.temperature);
+}
+
+function schedule(): void {
+  frame ||= requestAnimationFrame(flush);
+}
+
 worker.on('phase').subscribe((e) => {
+  flush();
   phase = e.phase;
   if (e.reason) showStatus(`Stopped: ${e.reason}.`);
   refreshControls();
 });
 worker.on('run').subscribe((e) => {
+  flush();
   seqLength = e.seqLength;
   continueLoaded = false;
   $('samples').replaceChildren();
@@ -127,19 +158,24 @@ worker.on('run').subscribe((e) => {
   $('run-info').textContent = `${capitalized(e.note)}.`;
 });
 worker.on('progress').subscribe((e) => {
-  showNumbers(e.iteration, e.smoothLoss);
-  if (phase === 'running' || e.charsPerSecond > 0) $('chars-per-second').textContent = String(Math.round(e.charsPerSecond));
-  $('elapsed').textContent = formatElapsed(e.elapsedMs);
-  $('elapsed').dataset.ms = String(e.elapsedMs); // exact, for scripts (the benchmark reads it)
   for (const [i, l] of e.points) recordLoss(chartTrain, i, l);
   if (e.points.length > 0) chartDirty = true;
+  pendingProgress = e;
+  schedule();
 });
-worker.on('sample').subscribe((e) => addSample(e.iteration, e.text, e.temperature));
+worker.on('sample').subscribe((e) => {
+  pendingSamples.push(e);
+  if (pendingSamples.length > MAX_SAMPLES) pendingSamples.shift(); // a hidden page draws no frames
+  schedule();
+});
 worker.on('validation').subscribe((e) => {
   chartValidation.push(e.evaluation);
   chartDirty = true;
 });
-worker.on('checkpoint-loaded').subscribe((e) => onCheckpointLoaded(e.name, e.summary));
+worker.on('checkpoint-loaded').subscribe((e) => {
+  flush();
+  onCheckpointLoaded(e.name, e.summary);
+});
 worker.on('file').subscribe((e) => {
   download(e.name, e.mime, e.bytes);
   showStatus(`Saved ${e.name}.`);
@@ -148,7 +184,10 @@ worker.on('generated').subscribe((e) => {
   $('generated').append(e.text);
   if (e.done) $<HTMLButtonElement>('stop-generating').disabled = true;
 });
-worker.on('error').subscribe((e) => showError(capitalized(e.message)));
+worker.on('error').subscribe((e) => {
+  flush();
+  showError(capitalized(e.message));
+});
 
 function onCheckpointLoaded(name: string, summary: CheckpointSummary): void {
   loaded = { name, summary };
