@@ -215,15 +215,16 @@ describe('studio session with weights only', function () {
 describe('studio session with the gated families', function () {
   this.timeout(120_000);
 
-  it('trains a 2-layer LSTM on 4 streams; its checkpoint (format 2) samples and resumes in the CLI, and continues in the session', async () => {
-    const config = settings({ modelType: 'lstm', hiddenSize: 16, layers: 2, batchSize: 4, seqLength: 16, optimizer: 'adam', learningRate: 0.002, iterations: 40 });
+  it('trains a 2-layer LSTM with dropout on 4 streams; its checkpoint (format 2) samples and resumes in the CLI, and continues in the session', async () => {
+    const config = settings({ modelType: 'lstm', hiddenSize: 16, layers: 2, dropout: 0.1, batchSize: 4, seqLength: 16, optimizer: 'adam', learningRate: 0.002, iterations: 40 });
     const s = session();
     const page = await checkpointAfter(s, config, 0);
     const ck = parseCheckpoint(page);
-    expect(ck.params.spec).to.deep.equal({ type: 'lstm', hiddenSize: 16, layers: 2, dropout: 0 });
+    expect(ck.params.spec).to.deep.equal({ type: 'lstm', hiddenSize: 16, layers: 2, dropout: 0.1 });
     expect(ck.training!.batchSize).to.equal(4);
     expect(ck.training!.iteration).to.equal(40);
-    expect(ck.training!.hyperparameters).to.include({ model: 'lstm', layers: 2, batchSize: 4, clip: 0, clipNorm: 5 });
+    expect(ck.training!.hyperparameters).to.include({ model: 'lstm', layers: 2, dropout: 0.1, batchSize: 4, clip: 0, clipNorm: 5 });
+    expect(ck.training!.dropoutRandomState).to.have.property('S');
     // Paused at iteration 0 and resumed: the same as a run never paused.
     expect(page).to.equal(await checkpointAfter(session(), config));
 
@@ -242,7 +243,7 @@ describe('studio session with the gated families', function () {
       { type: 'load-checkpoint', name: 'lstm.json', bytes: new TextEncoder().encode(page).buffer as ArrayBuffer },
       (e): e is Extract<StudioEvent, { type: 'checkpoint-loaded' }> => e.type === 'checkpoint-loaded',
     );
-    expect(loaded.summary.training!.settings).to.include({ modelType: 'lstm', layers: 2, batchSize: 4, hiddenSize: 16 });
+    expect(loaded.summary.training!.settings).to.include({ modelType: 'lstm', layers: 2, dropout: 0.1, batchSize: 4, hiddenSize: 16 });
     await t.request({ type: 'start', text, settings: settings({ ...loaded.summary.training!.settings, iterations: 50 }), fromCheckpoint: true }, isPhase('stopped'));
     const ours = parseCheckpoint(decodeText((await t.request({ type: 'save-checkpoint' }, isFile)).bytes));
     expect([...ours.params.data]).to.deep.equal([...theirs.params.data]);
