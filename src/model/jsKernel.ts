@@ -9,6 +9,7 @@
 //   `gemmTN`) instead of updated row by row at every step: each block of eight sums stays in registers.
 // The fallback where WebAssembly SIMD is missing; the wasm kernel is the same design with two lanes.
 import type { Kernel } from './kernel.js';
+import { tanh } from '../math/elementary.js';
 import { createFastModel, fastLayout, fastMemory, offsetIn, type FastMemory, type FastOps } from './fast.js';
 
 /**
@@ -138,7 +139,7 @@ export function jsOps(memory: FastMemory): FastOps {
   return {
     hidden(ix, hp, hc) {
       matvec(f, Whh, hp, hc, H, H);
-      for (let i = 0; i < H; i++) f[hc + i] = Math.tanh(f[Wxh + i * V + ix] + f[hc + i] + f[bh + i]);
+      for (let i = 0; i < H; i++) f[hc + i] = tanh(f[Wxh + i * V + ix] + f[hc + i] + f[bh + i]);
     },
     logits(h, y) {
       matvec(f, Why, h, y, V, H);
