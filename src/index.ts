@@ -222,5 +222,9 @@ export { decodeCheckpoint, type LoadedCheckpoint } from './checkpoint/decode.js'
 export { lineChartSvg, type Series, type LineChartConfig } from './plot/lineChart.js';
 export { lossChartSvg, type LossChartData, type LossChartConfig } from './plot/lossChart.js';
 
+// Numerics: elementary functions in IEEE arithmetic only, the same bits on every engine (use them in
+// your own optimizers and schedules to keep that guarantee)
+export { exp, log, expm1, tanh, cos, sin, powInt } from './math/elementary.js';
+
 // Errors
 export { ConfigError, CorpusError, CheckpointError, NonFiniteLossError, OutputError } from './errors.js';

@@ -4,9 +4,11 @@
 // Both fast kernels keep all their numbers in one memory (an ArrayBuffer for the JavaScript kernel,
 // a WebAssembly memory for the wasm one) with the layout below, and leave the numerical work to a
 // FastOps: plain loops (jsKernel.ts) or WebAssembly SIMD (wasmKernel.ts), both addressing that memory
-// by offsets. The softmax and the loss are computed here, with Math.exp and Math.log, the reference
-// kernel's own functions (from JavaScript they cost ~8 ns a call, through a wasm import ~20 ns).
+// by offsets. The softmax and the loss are computed here, in the reference's expressions with exp and
+// log from src/math/elementary.ts, unless the ops bring their own (the wasm kernel's softmax.wat, whose
+// exp and log give the same bits).
 import { clipInPlace } from './clip.js';
+import { log } from '../math/elementary.js';
 import { checkWindowLength, type Kernel, type Model } from './kernel.js';
 import { parameterCount, paramsView, type Params } from './params.js';
 import { softmaxInPlace } from './reference.js';
@@ -153,6 +155,11 @@ export interface FastOps {
    * gradients (unclipped) and `ps`.
    */
   backward(T: number): void;
+  /**
+   * Optional: rows 0..T−1 of `ps` (logits) ← their softmax, in place, with the window's targets copied
+   * into `targets`; returns Σ_t −ln p_t[targets_t]. The same numbers as the reference's softmax and loss.
+   */
+  softmaxLoss?(T: number): number;
   /** Optional fast `adagradUpdate` over n elements (bit for bit the same numbers). */
   adagrad?(param: number, grad: number, mem: number, n: number, learningRate: number, epsilon: number): void;
   /** Optional fast `clipInPlace` over n elements (bit for bit the same numbers). */
@@ -160,9 +167,8 @@ export interface FastOps {
 }
 
 /**
- * A {@link Model} over `memory` computing with `ops`: the forward pass (the softmax and the loss with
- * Math.exp and Math.log, in the reference's expressions), sampling, and the optional fast Adagrad and
- * clipping.
+ * A {@link Model} over `memory` computing with `ops`: the forward pass (the softmax and the loss in
+ * the reference's expressions, or the ops' own), sampling, and the optional fast Adagrad and clipping.
  */
 export function createFastModel(kernel: Kernel, memory: FastMemory, ops: FastOps): Model {
   const { layout: L, f, ints, params, grads } = memory;
@@ -171,11 +177,12 @@ export function createFastModel(kernel: Kernel, memory: FastMemory, ops: FastOps
   let slotsUsed = 0;
 
   // Fills hs rows 1..T and ps rows 0..T-1; returns Σ_t −ln p_t[targets_t]. Leaves the window's
-  // inputs copied in for the backward pass.
+  // inputs and targets copied in for the backward pass.
   const forward = (inputs: Int32Array, targets: Int32Array): number => {
     checkWindowLength(inputs.length, maxT);
     const T = inputs.length;
     ints.set(inputs, L.inputs);
+    ints.set(targets, L.targets);
     if (ops.forward) ops.forward(T);
     else {
       for (let t = 0; t < T; t++) {
@@ -184,13 +191,14 @@ export function createFastModel(kernel: Kernel, memory: FastMemory, ops: FastOps
         ops.logits(hc, L.ps + t * V); // y_t = Why h_t + by
       }
     }
+    if (ops.softmaxLoss) return ops.softmaxLoss(T);
     let loss = 0;
     for (let t = 0; t < T; t++) {
       const y = L.ps + t * V; // p_t = softmax(y_t)
       let max = -Infinity;
       for (let k = y; k < y + V; k++) if (f[k] > max) max = f[k];
       softmaxInPlace(f, y, V, max);
-      loss += -Math.log(f[y + targets[t]]);
+      loss += -log(f[y + targets[t]]);
     }
     return loss;
   };
@@ -207,7 +215,6 @@ export function createFastModel(kernel: Kernel, memory: FastMemory, ops: FastOps
     hs,
     lossFun(inputs, targets) {
       const loss = forward(inputs, targets);
-      ints.set(targets, L.targets);
       ops.backward(inputs.length);
       return loss;
     },

@@ -10,6 +10,7 @@
 // The fallback where WebAssembly SIMD is missing; the wasm kernel is the same design with two lanes.
 import type { Kernel } from './kernel.js';
 import { batchedNetworkBytes, batchedNetworkFor, batchedSupports } from './batched/network.js';
+import { tanh } from '../math/elementary.js';
 import { createFastModel, fastLayout, fastMemory, offsetIn, type FastMemory, type FastOps } from './fast.js';
 
 /**
@@ -139,7 +140,7 @@ export function jsOps(memory: FastMemory): FastOps {
   return {
     hidden(ix, hp, hc) {
       matvec(f, Whh, hp, hc, H, H);
-      for (let i = 0; i < H; i++) f[hc + i] = Math.tanh(f[Wxh + i * V + ix] + f[hc + i] + f[bh + i]);
+      for (let i = 0; i < H; i++) f[hc + i] = tanh(f[Wxh + i * V + ix] + f[hc + i] + f[bh + i]);
     },
     logits(h, y) {
       matvec(f, Why, h, y, V, H);

@@ -1,6 +1,7 @@
 // Dimension key: H = hiddenSize, V = vocabSize, T = seqLength.
 import seedrandom from 'seedrandom';
 import { requireInteger } from '../errors.js';
+import { cos, log } from '../math/elementary.js';
 import { classicSpec } from './spec.js';
 import { layoutTensors, type ModelParams } from './tensors.js';
 
@@ -100,6 +101,6 @@ export function gaussian(uniform: () => number): () => number {
   return () => {
     const u1 = 1 - uniform(); // (0, 1]: log stays finite
     const u2 = uniform();
-    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    return Math.sqrt(-2 * log(u1)) * cos(2 * Math.PI * u2);
   };
 }

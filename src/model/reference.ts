@@ -2,6 +2,7 @@
 // kernel is tested against it. Dimension key: H = hiddenSize, V = vocabSize, T = window length.
 import { checkWindowLength, type Kernel, type Model } from './kernel.js';
 import { paramsView, type Params } from './params.js';
+import { exp, log, tanh } from '../math/elementary.js';
 
 /** Scratch buffers for one window; sized once, reused for every window. */
 export interface Scratch {
@@ -43,7 +44,7 @@ export function rnnStep(
     let a = 0;
     for (let j = 0; j < H; j++) a += Whh[i * H + j] * hpBuf[hpOff + j];
     // Same association as the classic (Wxh@x + Whh@h) + bh.
-    hcBuf[hcOff + i] = Math.tanh(Wxh[i * V + ix] + a + bh[i]);
+    hcBuf[hcOff + i] = tanh(Wxh[i * V + ix] + a + bh[i]);
   }
 }
 
@@ -75,7 +76,7 @@ export function outputProbs(
 export function softmaxInPlace(x: Float64Array, off: number, n: number, max: number): void {
   let sum = 0;
   for (let k = 0; k < n; k++) {
-    const e = Math.exp(x[off + k] - max);
+    const e = exp(x[off + k] - max);
     x[off + k] = e;
     sum += e;
   }
@@ -95,7 +96,7 @@ export function forward(
   for (let t = 0; t < inputs.length; t++) {
     rnnStep(p, inputs[t], hs, t * H, hs, (t + 1) * H); // h_t = tanh(Wxh x_t + Whh h_{t-1} + bh)
     outputProbs(p, hs, (t + 1) * H, 1, s.ps, t * V); // p_t = softmax(Why h_t + by)
-    loss += -Math.log(s.ps[t * V + targets[t]]);
+    loss += -log(s.ps[t * V + targets[t]]);
   }
   return loss;
 }

@@ -1,14 +1,14 @@
-// The WebAssembly SIMD kernel: the numerical work in wasm/forward.wat and wasm/backward.wat (f64x2:
-// two doubles per instruction), the softmax, exp and log in fast.ts. Dimension key: H = hiddenSize,
-// V = vocabSize.
+// The WebAssembly SIMD kernel: the numerical work in wasm/forward.wat, wasm/backward.wat and
+// wasm/softmax.wat (f64x2: two doubles per instruction; exp and log from src/math/wasm/, the same bits
+// as src/math/elementary.ts's). Dimension key: H = hiddenSize, V = vocabSize.
 //
-// The two modules are assembled from their .wat files at build time and embedded as bytes
+// The three modules are assembled from their .wat files at build time and embedded as bytes
 // (wasm/kernelBytes.ts), so they load the same way in Node and in a browser, with no file read and no
 // fetch. Each is under the 4 kB that Chrome (before 114) allows to compile synchronously on the main
-// thread, which is what lets `createModel` stay synchronous; both are instantiated over one memory.
+// thread, which is what lets `createModel` stay synchronous; all are instantiated over one memory.
 import type { Kernel } from './kernel.js';
 import { createFastModel, fastLayout, fastMemory, offsetIn, type FastLayout } from './fast.js';
-import { BACKWARD_WASM, FORWARD_WASM } from './wasm/kernelBytes.js';
+import { BACKWARD_WASM, FORWARD_WASM, SOFTMAX_WASM } from './wasm/kernelBytes.js';
 import { WASM_MAX_BYTES, WASM_PAGE, wasmApi, type WasmApi } from './wasmApi.js';
 import { batchedNetworkBytes, batchedNetworkFor, batchedSupports } from './batched/network.js';
 import type { MatrixThreads } from './batched/threads.js';
@@ -31,8 +31,20 @@ interface BackwardExports {
   clip(x: number, n: number, limit: number): void;
 }
 
+/** What softmax.wat exports (offsets in f64 elements). */
+export interface SoftmaxExports {
+  /** Reads the {@link INIT_FIELDS} table at this i32 element offset. */
+  init(table: number): void;
+  /** Rows 0..T−1 of ps ← softmax, in place; returns Σ_t −ln p_t[targets_t]. */
+  softmaxLoss(T: number): number;
+  /** f[p..p+n) ← exp(f[p..p+n)) in place, the vectorized exp (for tests). */
+  expInPlace(p: number, n: number): void;
+  /** f[p..p+n) ← ln(f[p..p+n)) in place, the vectorized log (for tests). */
+  logInPlace(p: number, n: number): void;
+}
+
 /**
- * The table both modules' `init` read, in this order: the sizes, then the offsets of every buffer (in
+ * The table the modules' `init` read, in this order: the sizes, then the offsets of every buffer (in
  * f64 elements; in i32 elements for `inputs` and `targets`). The .wat files read it by position.
  */
 const INIT_FIELDS = [
@@ -61,6 +73,7 @@ const INIT_FIELDS = [
   'panelTail',
   'tanhScratch',
   'tanhConstants',
+  'lossScratch',
 ] as const;
 
 /**
@@ -70,17 +83,26 @@ const INIT_FIELDS = [
 export function wasmSimdAvailable(): boolean {
   const api = wasmApi();
   try {
-    return api !== undefined && api.validate(FORWARD_WASM) && api.validate(BACKWARD_WASM);
+    return api !== undefined && api.validate(FORWARD_WASM) && api.validate(BACKWARD_WASM) && api.validate(SOFTMAX_WASM);
   } catch {
     return false;
   }
 }
 
-let compiled: { forward: object; backward: object } | undefined;
+interface CompiledModules {
+  forward: object;
+  backward: object;
+  softmax: object;
+}
+let compiled: CompiledModules | undefined;
 
 /** The compiled modules, compiled once on first use. */
-function kernelModules(api: WasmApi): { forward: object; backward: object } {
-  compiled ??= { forward: new api.Module(FORWARD_WASM), backward: new api.Module(BACKWARD_WASM) };
+function kernelModules(api: WasmApi): CompiledModules {
+  compiled ??= {
+    forward: new api.Module(FORWARD_WASM),
+    backward: new api.Module(BACKWARD_WASM),
+    softmax: new api.Module(SOFTMAX_WASM),
+  };
   return compiled;
 }
 
@@ -105,6 +127,8 @@ export interface WasmScratch {
   readonly tanhScratch: number;
   /** $tanhInPlace's constants: (24). */
   readonly tanhConstants: number;
+  /** softmax.wat's: each step's p_t[targets_t], then its log: (maxT + 1). */
+  readonly lossScratch: number;
   readonly bytes: number;
 }
 
@@ -124,15 +148,16 @@ export function wasmScratch(layout: FastLayout): WasmScratch {
   const panelTail = take(6);
   const tanhScratch = take(5 * H + 12);
   const tanhConstants = take(24);
-  return { gemmA, gemmB, packedWhh, packedWhy, panelTail, tanhScratch, tanhConstants, bytes: 8 * end };
+  const lossScratch = take(maxT + 1);
+  return { gemmA, gemmB, packedWhh, packedWhy, panelTail, tanhScratch, tanhConstants, lossScratch, bytes: 8 * end };
 }
 
 /**
  * The WebAssembly SIMD kernel. Each model is its own pair of instances over its own memory, sized once
  * (a memory that grew would detach the parameter views). Forward dot products are summed in two lanes
  * and Whyᵀ·dy over the vocabulary downwards, so numbers differ from the reference kernel's by rounding
- * only; tanh is Math.tanh's algorithm (fdlibm), bit for bit; the rest of the backward pass, Adagrad
- * and clipping compute the reference's operations in its order. Throws when {@link wasmSimdAvailable}
+ * only; tanh, exp and log are src/math/elementary.ts's, bit for bit; the softmax, the loss, the rest
+ * of the backward pass, Adagrad and clipping compute the reference's operations in its order. Throws when {@link wasmSimdAvailable}
  * is false.
  */
 export const wasmKernel: Kernel = {
@@ -163,6 +188,7 @@ export const wasmKernel: Kernel = {
     const imports = { env: { memory: wasmMemory } };
     const fwd = new api.Instance(modules.forward, imports).exports as ForwardExports;
     const bwd = new api.Instance(modules.backward, imports).exports as BackwardExports;
+    const soft = new api.Instance(modules.softmax, imports).exports as SoftmaxExports;
     const memory = fastMemory(layout, wasmMemory.buffer as ArrayBuffer); // unshared: created so above
     const { f, ints, params: p, grads: g } = memory;
     const at = (view: Float64Array): number => offsetIn(f, view);
@@ -192,10 +218,12 @@ export const wasmKernel: Kernel = {
     INIT_FIELDS.forEach((name, i) => (ints[table + i] = fields[name]));
     fwd.init(table);
     bwd.init(table);
+    soft.init(table);
     return createFastModel(wasmKernel, memory, {
       hidden: fwd.hidden,
       logits: fwd.logits,
       forward: fwd.forward,
+      softmaxLoss: soft.softmaxLoss,
       backward: bwd.backward,
       adagrad: bwd.adagrad,
       clip: bwd.clip,

@@ -2,6 +2,7 @@ import { map, scan, type OperatorFunction } from 'rxjs';
 import { ConfigError, requirePositive } from '../errors.js';
 import type { GuardedStep } from './guardNonFinite.js';
 import type { TrainingStep } from './step.js';
+import { log } from '../math/elementary.js';
 import { extend } from '../util/extend.js';
 
 export interface SmoothLossConfig {
@@ -60,5 +61,5 @@ function uniformLoss(step: Partial<TrainingStep>): number {
   if (!step.params || !step.inputs) {
     throw new TypeError('smoothLoss needs `initial` when steps carry no params and inputs');
   }
-  return -Math.log(1.0 / step.params.vocabSize) * (step.inputs.length / (step.batchSize ?? 1));
+  return -log(1.0 / step.params.vocabSize) * (step.inputs.length / (step.batchSize ?? 1));
 }

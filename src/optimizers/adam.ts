@@ -1,4 +1,5 @@
 import type { TrainingStep } from '../operators/step.js';
+import { powInt } from '../math/elementary.js';
 import type { Hyperparameter } from './optimizer.js';
 import { optimizerStage, type OptimizerDefinition, type OptimizerOperator, type OptimizerOptions } from './stage.js';
 
@@ -30,8 +31,8 @@ export function adamUpdate(
   epsilon: number,
   weightDecay = 0,
 ): void {
-  const correction1 = 1 - beta1 ** t;
-  const correction2 = 1 - beta2 ** t;
+  const correction1 = 1 - powInt(beta1, t);
+  const correction2 = 1 - powInt(beta2, t);
   for (let i = 0; i < param.length; i++) {
     const g = grad[i];
     const mi = beta1 * m[i] + (1 - beta1) * g;

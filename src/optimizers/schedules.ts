@@ -2,6 +2,7 @@
 // rate. Pure functions of `step.iteration` (rather than Observables) because that is what makes them
 // exact on resume: the iteration is saved with the run, so a resumed run continues the same curve.
 import { ConfigError } from '../errors.js';
+import { cos, powInt } from '../math/elementary.js';
 
 /**
  * A schedule as plain JSON, so a checkpoint can record it and {@link createSchedule} rebuild it:
@@ -64,7 +65,7 @@ function requireCount(option: string, value: unknown, min: number): number {
 export function stepDecay(config: { readonly every: number; readonly factor?: number }): Schedule {
   const every = requireCount('schedule.every', config.every, 1);
   const factor = requireRange('schedule.factor', config.factor ?? 0.5, 0, 1, true, false);
-  return schedule({ kind: 'step', every, factor }, (n) => factor ** Math.floor(n / every));
+  return schedule({ kind: 'step', every, factor }, (n) => powInt(factor, Math.floor(n / every)));
 }
 
 /**
@@ -80,7 +81,7 @@ export function stepDecay(config: { readonly every: number; readonly factor?: nu
  */
 export function exponentialDecay(config: { readonly gamma: number }): Schedule {
   const gamma = requireRange('schedule.gamma', config.gamma, 0, 1, true, false);
-  return schedule({ kind: 'exp', gamma }, (n) => gamma ** n);
+  return schedule({ kind: 'exp', gamma }, (n) => powInt(gamma, n));
 }
 
 /**
@@ -110,7 +111,7 @@ export function cosineDecay(config: { readonly total: number; readonly warmup?: 
     if (n < warmup) return (n + 1) / warmup;
     if (n >= total) return min;
     const progress = (n - warmup) / (total - warmup);
-    return min + (1 - min) * 0.5 * (1 + Math.cos(Math.PI * progress));
+    return min + (1 - min) * 0.5 * (1 + cos(Math.PI * progress));
   });
 }
 

@@ -1,6 +1,6 @@
 ;; The wasm kernel's forward pass, 128-bit SIMD (f64x2, two doubles per instruction): the recurrence
-;; with tanh ($tanhInPlace: fdlibm's tanh, the one Math.tanh is, vectorized), the output layer, and
-;; sampling's single steps; exp and log stay with the host's Math, in the softmax.
+;; with tanh ($tanhInPlace: fdlibm's tanh, vectorized; src/math/elementary.ts's tanh bit for bit), the
+;; output layer, and sampling's single steps; the softmax and the loss are softmax.wat's.
 ;; Dimension key: H = hiddenSize, V = vocabSize, T = window length.
 ;;
 ;; `npm run build` assembles the kernel's .wat files (scripts/build-wasm.mjs, with wabt) into the byte
@@ -14,7 +14,7 @@
 ;;
 ;; Numbers: wasm has no fused multiply-add and no fast-math, so every product and sum is an IEEE one
 ;; the reference kernel also computes. Here the dot products are reassociated (split over two lanes,
-;; $matvec and $matvecP): rounding-level differences. tanh is Math.tanh's algorithm, bit for bit.
+;; $matvec and $matvecP): rounding-level differences. tanh is elementary.ts's algorithm, bit for bit.
 (module
   (import "env" "memory" (memory 1))
 
@@ -264,9 +264,9 @@
 
   ;; f[p..p+n) ← tanh(f[p..p+n)) in place, two at a time; byte address, count.
   ;;
-  ;; Math.tanh is fdlibm's tanh, which this is, operation for operation, so the hidden states are the
-  ;; same bit for bit as with Math.tanh (checked against it on 20 million inputs, special values and
-  ;; every branch boundary included):
+  ;; src/math/elementary.ts's tanh is fdlibm's tanh, which this is, operation for operation, so the
+  ;; hidden states are the same bit for bit as the JavaScript kernels' (checked on millions of inputs,
+  ;; special values and every branch boundary included; V8's Math.tanh gives the same bits too):
   ;;   |x| < 2^−28: x;  |x| ≥ 22: ±1;  |x| ≥ 1: 1 − 2/(expm1(2|x|) + 2);  else −t/(t + 2), t = expm1(−2|x|)
   ;; with fdlibm's expm1, whose branches become lane selects: every variant is computed and the right
   ;; one kept per lane. Calling Math.tanh from JavaScript cost ~15 ns an element (10% of a training
