@@ -93,7 +93,7 @@ export {
   type GuardNonFiniteConfig,
   type NonFiniteRecord,
   type GuardedStep,
-} from './operators/guardNonFinite.js';
+} from './optimizers/guardNonFinite.js';
 export {
   diagnostics,
   type DiagnosticsConfig,

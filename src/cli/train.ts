@@ -9,7 +9,7 @@ import { MODEL_TYPES } from '../model/spec.js';
 import { OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES } from '../optimizers/registry.js';
 import type { Diagnostics } from '../operators/diagnostics.js';
 import type { Evaluation } from '../operators/evaluateEvery.js';
-import type { NonFiniteRecord } from '../operators/guardNonFinite.js';
+import type { NonFiniteRecord } from '../optimizers/guardNonFinite.js';
 import { train, type TrainConfig, type TrainedStep } from '../pipeline/train.js';
 import { lossChartSvg } from '../plot/lossChart.js';
 import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args.js';

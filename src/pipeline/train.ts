@@ -12,7 +12,7 @@ import type { ModelParams } from '../model/tensors.js';
 import { clipByGlobalNorm } from '../operators/clipByGlobalNorm.js';
 import { clipByValue } from '../operators/clipByValue.js';
 import { diagnostics, type DiagnosedStep, type DiagnosticsConfig } from '../operators/diagnostics.js';
-import { guardNonFinite, type GuardedStep, type GuardNonFiniteConfig } from '../operators/guardNonFinite.js';
+import { guardNonFinite, type GuardedStep, type GuardNonFiniteConfig } from '../optimizers/guardNonFinite.js';
 import { lossFun } from '../operators/lossFun.js';
 import { sampleEvery, type Sample, type SampledStep } from '../operators/sampleEvery.js';
 import { smoothLoss } from '../operators/smoothLoss.js';
