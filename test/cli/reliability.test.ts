@@ -123,10 +123,17 @@ describe('reliability: special files, locks, limits', function () {
     it('takes over a stale lock left by a process that died', () => {
       const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
       writeFileSync(join(dir, 'c.json.lock'), `${dead.stdout}\n`);
+      // A run killed while it took over a stale lock left it renamed aside; one of a live process stays.
+      const aside = `.c.json.lock.${dead.stdout}.1700000000000001.tmp`;
+      const live = `.c.json.lock.${process.pid}.1700000000000001.tmp`;
+      writeFileSync(join(dir, aside), '999999999\n');
+      writeFileSync(join(dir, live), `${process.pid}\n`);
       const r = runCli(['train', '--corpus', corpus, ...SMALL, '--iterations', '3', '--checkpoint', 'c.json'], dir);
       expect(r.status, r.stderr).to.equal(0);
       expect(existsSync(join(dir, 'c.json'))).to.equal(true);
       expect(existsSync(join(dir, 'c.json.lock'))).to.equal(false);
+      expect(existsSync(join(dir, aside)), 'the dead takeover\'s file').to.equal(false);
+      expect(existsSync(join(dir, live)), 'the live one').to.equal(true);
     });
   });
 
