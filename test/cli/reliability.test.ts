@@ -40,11 +40,10 @@ describe('reliability: special files, locks, limits', function () {
     });
 
     it('refuses a device as an output before training: --checkpoint, --plot, --keep-best, export --out', () => {
-      const t0 = Date.now();
+      // expectUsageError also asserts an empty stdout: a run that got to training would have printed its header.
       expectUsageError(runCli(['train', '--corpus', corpus, ...SMALL, '--iterations', '100000', '--checkpoint', '/dev/full'], dir), /cannot write checkpoint \/dev\/full: it exists and is a character device, not a regular file/);
       expectUsageError(runCli(['train', '--corpus', corpus, ...SMALL, '--iterations', '100000', '--plot', '/dev/zero'], dir), /cannot write plot \/dev\/zero: it exists and is a character device/);
       expectUsageError(runCli(['train', '--corpus', DEFAULT_CORPUS, ...SMALL, '--iterations', '100000', '--keep-best', '/dev/null'], dir), /cannot write keep-best checkpoint \/dev\/null: it exists and is a character device/);
-      expect(Date.now() - t0).to.be.below(30_000); // none of them trained
       const ok = runCli(['train', '--corpus', corpus, ...SMALL, '--iterations', '2', '--checkpoint', 'c.json'], dir);
       expect(ok.status, ok.stderr).to.equal(0);
       expectUsageError(runCli(['export', '--checkpoint', 'c.json', '--out', '/dev/full'], dir), /cannot write export \/dev\/full: it exists and is a character device/);
@@ -145,10 +144,9 @@ describe('reliability: special files, locks, limits', function () {
       const before = readFileSync(path, 'utf8');
       if (spawnSync('chattr', ['+i', path]).status !== 0) this.skip(); // needs root and a file system with attributes
       try {
-        const t0 = Date.now();
+        // Refused before training (not after 100000 iterations): nothing on stdout, not even the header.
         const r = runCli(['train', '--corpus', corpus, ...SMALL, '--iterations', '100000', '--checkpoint', 'c.json'], dir);
         expectUsageError(r, /cannot write checkpoint c\.json: it exists and cannot be replaced \(it is immutable or append-only\)/);
-        expect(Date.now() - t0).to.be.below(30_000);
         expectUsageError(runCli(['train', '--resume', 'c.json', '--iterations', '100000'], dir), /cannot be replaced/);
         expectUsageError(runCli(['export', '--checkpoint', corpus, '--out', 'c.json'], dir), /./); // not a checkpoint: refused either way
       } finally {
