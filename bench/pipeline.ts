@@ -3,7 +3,6 @@
 // See bench/README.md for how to read it and how to compare with the numpy and C yardsticks.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { lastValueFrom } from 'rxjs';
 import {
   adagradUpdate,
@@ -20,6 +19,7 @@ import {
   type Corpus,
   type Kernel,
 } from '../src/index.js';
+import { median, projectRoot } from './common.js';
 
 const HELP = `usage: npm run bench -- [options]
   --hidden LIST      hidden sizes, comma-separated (default 100,256,512)
@@ -46,18 +46,6 @@ interface Options {
   out: string;
   models: ModelType[];
   modelSize: { hidden: number; layers: number; batch: number; seq: number };
-}
-
-/** The project root: the nearest folder above this file whose package.json is min-char-rnn's. */
-function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'min-char-rnn') return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the min-char-rnn project root above ' + fileURLToPath(import.meta.url));
-    dir = up;
-  }
 }
 
 function parseOptions(argv: string[], root: string): Options {
@@ -225,8 +213,8 @@ const nullKernel: Kernel = {
 /**
  * A model family's training speed: the bare network (forward, backward and Adagrad over the flat buffer,
  * B streams of T) and the default pipeline with that model (Adam, clip-norm 5, no sampling), in
- * characters (B·T per iteration) per second. The kernel is whatever `createNetwork` picks: the family's
- * reference today.
+ * characters (B·T per iteration) per second. The kernel is whatever `createNetwork` picks: the batched
+ * kernels (one thread) where WebAssembly SIMD is available; bench/gated.ts compares them with PyTorch.
  */
 async function familyRun(
   type: ModelType,
@@ -319,12 +307,6 @@ async function measureFamilies(corpus: Corpus, o: Options): Promise<FamilyResult
       charsPerCpuSecond: { bare: rate(rec.bare, 'cpu'), pipeline: rate(rec.pipeline, 'cpu') },
     };
   });
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 const KINDS = ['bare', 'pipeline', 'pipelineNoSample'] as const;

@@ -66,7 +66,8 @@ export { createStackNetwork, stackWeights, outputForward, outputBackward, type S
 export { sigmoid } from './math/sigmoid.js';
 export { referenceKernel, forward, backward } from './model/reference.js';
 export { jsKernel } from './model/jsKernel.js';
-export { wasmKernel, wasmSimdAvailable, WASM_MAX_BYTES } from './model/wasmKernel.js';
+export { wasmKernel, wasmKernelWithThreads, wasmSimdAvailable, WASM_MAX_BYTES } from './model/wasmKernel.js';
+export type { MatrixThreads } from './model/batched/threads.js';
 export {
   trainingMemoryBytes,
   rnnActivations,
@@ -92,7 +93,7 @@ export {
   type GuardNonFiniteConfig,
   type NonFiniteRecord,
   type GuardedStep,
-} from './operators/guardNonFinite.js';
+} from './optimizers/guardNonFinite.js';
 export {
   diagnostics,
   type DiagnosticsConfig,

@@ -1,5 +1,6 @@
 // The Node-only part of the public API (`min-char-rnn/node`): checkpoint files on disk, written
-// atomically. Kept out of the main barrel so that it stays free of Node APIs and runs in browsers.
+// atomically, and worker threads for the LSTM/GRU kernels. Kept out of the main barrel so that it
+// stays free of Node APIs and runs in browsers.
 export {
   writeTrainingCheckpointFile,
   writeCheckpointFile,
@@ -7,3 +8,4 @@ export {
   loadCheckpointFile,
   removeStaleTempFiles,
 } from './checkpoint/file.js';
+export { createMatrixThreads } from './model/batched/nodeThreads.js';

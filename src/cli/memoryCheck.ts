@@ -51,9 +51,11 @@ export function checkMemory(r: MemoryRequest, limit = memoryLimit()): { kernel: 
   // The classic model at B = 1 runs on the classic kernels; every other model on a network.
   const classic = r.model === undefined || (isClassicSpec(r.model) && r.model.dropout === 0 && B === 1);
   const P = r.model ? modelParameterCount(r.model, V) : parameterCount(H, V);
+  // A kernel's own network (the batched LSTM/GRU) says what it allocates; the reference network otherwise.
+  const own = !classic && r.kernel.implementsNetwork?.(r.model!) ? r.kernel.networkBytes?.(r.model!, V, T, B) : undefined;
   const need = trainingMemoryBytes({
     parameters: P,
-    activations: classic ? rnnActivations(H, V, T) : stackNetworkNumbers(r.model!, V, T, B),
+    activations: classic ? rnnActivations(H, V, T) : own !== undefined ? own / 8 - 2 * P : stackNetworkNumbers(r.model!, V, T, B),
     optimizerSlots: r.optimizerSlots,
     validation: r.validation,
     checkpoints: r.checkpoints,

@@ -3,18 +3,18 @@ import { writeFileAtomic, writeTrainingCheckpointFile, fsReason } from '../check
 import { lockCheckpoint, type CheckpointLock } from '../checkpoint/lock.js';
 import { recordLoss, snapshotTraining, type TrainingCheckpoint } from '../checkpoint/training.js';
 import { ConfigError } from '../errors.js';
-import { kernelByName } from '../model/kernels.js';
 import { modelParameterCount } from '../model/families.js';
 import { networkKernelName } from '../model/networks.js';
 import { MODEL_TYPES } from '../model/spec.js';
 import { OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES } from '../optimizers/registry.js';
 import type { Diagnostics } from '../operators/diagnostics.js';
 import type { Evaluation } from '../operators/evaluateEvery.js';
-import type { NonFiniteRecord } from '../operators/guardNonFinite.js';
+import type { NonFiniteRecord } from '../optimizers/guardNonFinite.js';
 import { train, type TrainConfig, type TrainedStep } from '../pipeline/train.js';
 import { lossChartSvg } from '../plot/lossChart.js';
 import { formatHelp, parseFlags, UsageError, type FlagSpec } from './args.js';
 import { DEFAULT_CORPUS } from './corpusFile.js';
+import { cliKernel, defaultThreads } from './kernelChoice.js';
 import { formatStatus, Meter, processIO, startRecord, stdoutOutput, type CommandIO, type Output } from './report.js';
 import { trainHeader, trainSummary } from './trainReport.js';
 import { optimizerFromFlags } from './optimizerFlags.js';
@@ -72,6 +72,13 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
     help: 'compute kernel: auto (fastest available), wasm (WebAssembly SIMD), js, reference',
     default: 'auto',
   },
+  {
+    name: 'threads',
+    kind: 'positive-integer',
+    value: 'N',
+    help: 'threads for the lstm/gru matrix products (wasm kernel); the numbers are the same for any N',
+    default: 'the available parallelism',
+  },
   { name: 'on-nan', kind: 'string', value: 'WHAT', help: 'on a NaN or infinite loss: abort (exit 1), or rollback to the last good state with half the learning rate (after 5 rollbacks in a row it aborts)', default: 'abort' },
   { name: 'diag-every', kind: 'count', value: 'N', help: 'every N iterations report the gradient norm, the fraction clipped and each tensor\'s update-to-weight ratio, 0 = never', default: '0' },
   { name: 'json', kind: 'boolean', help: 'print JSON lines instead of text' },
@@ -123,7 +130,8 @@ export function parseTrainOptions(argv: readonly string[]): TrainOptions | 'help
   if (num('clip-norm') !== undefined) config.clipNorm = num('clip-norm');
   const kernelName = (f.get('kernel') as string | undefined) ?? 'auto';
   try {
-    config.kernel = kernelByName(kernelName);
+    const threads = num('threads') ?? defaultThreads();
+    config.kernel = cliKernel(kernelName, threads, (text) => process.stderr.write(`min-char-rnn: ${text}\n`));
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(`--kernel: ${e.message}`);
     throw e;
@@ -199,7 +207,8 @@ export function trainCommand(argv: readonly string[], io: CommandIO = processIO(
     if (opts.json) out.line(JSON.stringify({ type: 'end', reason: 'completed', iterations: plan.startIteration, seconds: 0, charsPerSecond: 0 }));
     return Promise.resolve(0);
   }
-  return runTraining(plan, opts.json, out).finally(() => {
+  const threads = (opts.flags.get('threads') as number | undefined) ?? defaultThreads();
+  return runTraining(plan, opts.json, out, threads).finally(() => {
     for (const lock of locks) lock.release();
   });
 }
@@ -254,7 +263,7 @@ function reportNonFinite(r: NonFiniteRecord, learningRate: number, json: boolean
 }
 
 /** Trains according to `plan`, printing progress to `out`; resolves with the exit code. */
-function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<number> {
+function runTraining(plan: TrainPlan, json: boolean, out: Output, threads: number): Promise<number> {
   let stopRequested = false;
   // The step a stop lands on is the run's last: evaluate it too, so the run ends measured (the
   // pipeline already evaluates the last iteration of --iterations).
@@ -266,6 +275,9 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
   const V = plan.vocab.size;
   const spec = plan.model;
   const parameters = modelParameterCount(spec, V);
+  // Threads split the lstm/gru products of the wasm kernel; everything else runs on one.
+  const gated = spec.type === 'lstm' || spec.type === 'gru';
+  const threadsUsed = gated && plan.config.kernel?.name === 'wasm' ? threads : 1;
   const lossHistory = plan.lossHistory;
   const valHistory = plan.valHistory;
   let best: Evaluation | undefined = plan.best;
@@ -488,6 +500,7 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
           clipNorm: plan.hyperparameters.clipNorm,
           seed: String(plan.hyperparameters.seed),
           kernel: networkKernelName(spec, plan.batchSize, plan.config.kernel),
+          ...(gated ? { threads: threadsUsed } : {}),
           ...(target !== undefined ? { iterations: target } : {}),
           trainLength: plan.train.ids.length,
           valLength: plan.validation?.ids.length ?? 0,
@@ -508,7 +521,7 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output): Promise<numbe
         }),
       );
     } else {
-      for (const line of trainHeader(plan)) out.line(line);
+      for (const line of trainHeader(plan, threadsUsed)) out.line(line);
     }
     run.step$.subscribe({
       next: (s) => {

@@ -15,7 +15,7 @@ const loss4 = (v: number): string => v.toFixed(4);
  * The header: corpus size and vocabulary (the classic script's first line), the model and optimizer,
  * the split and the evaluation interval, and for `--init` the loaded model's measured loss.
  */
-export function trainHeader(plan: TrainPlan): string[] {
+export function trainHeader(plan: TrainPlan, threads = 1): string[] {
   const h = plan.hyperparameters;
   const V = plan.vocab.size;
   const spec = plan.optimizerSpec;
@@ -24,7 +24,7 @@ export function trainHeader(plan: TrainPlan): string[] {
   const lines = [
     `data has ${formatInteger(plan.corpusLength)} characters, ${V} unique.`,
     `model: ${modelWords(plan.model, plan.batchSize)}, seq length ${plan.seqLength}, ${formatInteger(modelParameterCount(plan.model, V))} parameters; ` +
-      `${spec.name}, learning rate ${spec.learningRate ?? h.learningRate}${schedule}; ${clip}; kernel ${networkKernelName(plan.model, plan.batchSize, plan.config.kernel)}`,
+      `${spec.name}, learning rate ${spec.learningRate ?? h.learningRate}${schedule}; ${clip}; kernel ${networkKernelName(plan.model, plan.batchSize, plan.config.kernel)}${threads > 1 ? `, ${threads} threads` : ''}`,
   ];
   const trained = formatInteger(plan.train.ids.length);
   if (plan.validation) {

@@ -9,6 +9,7 @@
 //   `gemmTN`) instead of updated row by row at every step: each block of eight sums stays in registers.
 // The fallback where WebAssembly SIMD is missing; the wasm kernel is the same design with two lanes.
 import type { Kernel } from './kernel.js';
+import { batchedNetworkBytes, batchedNetworkFor, batchedSupports } from './batched/network.js';
 import { tanh } from '../math/elementary.js';
 import { createFastModel, fastLayout, fastMemory, offsetIn, type FastMemory, type FastOps } from './fast.js';
 
@@ -185,6 +186,10 @@ export function jsOps(memory: FastMemory): FastOps {
  */
 export const jsKernel: Kernel = {
   name: 'js',
+  // LSTM and GRU: the batched kernels (batched/) in plain JavaScript.
+  createNetwork: (spec, vocabSize, maxSeqLength, batchSize) => batchedNetworkFor(spec, vocabSize, maxSeqLength, batchSize, 'js'),
+  implementsNetwork: batchedSupports,
+  networkBytes: batchedNetworkBytes,
   createModel(hiddenSize: number, vocabSize: number, maxSeqLength: number) {
     const layout = fastLayout(hiddenSize, vocabSize, maxSeqLength);
     const memory = fastMemory(layout, new ArrayBuffer(layout.bytes));

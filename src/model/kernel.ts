@@ -21,6 +21,13 @@ export interface Kernel {
    */
   createNetwork?(spec: ResolvedModelSpec, vocabSize: number, maxSeqLength: number, batchSize: number): Network | undefined;
   /**
+   * Optional, beside `createNetwork`: whether it implements `spec` (without building anything), so a
+   * front end can name what will compute. Absent: every spec is assumed implemented.
+   */
+  implementsNetwork?(spec: ResolvedModelSpec): boolean;
+  /** Optional, beside `createNetwork`: the bytes its network for these sizes allocates (for memory checks). */
+  networkBytes?(spec: ResolvedModelSpec, vocabSize: number, maxSeqLength: number, batchSize: number): number;
+  /**
    * Optional: the most bytes one model of this kernel can occupy (a WebAssembly memory's limit), when
    * the kernel has a limit of its own below the machine's.
    */

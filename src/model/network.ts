@@ -18,6 +18,11 @@ import type { ModelParams } from './tensors.js';
 export interface Network {
   /** Which implementation computes: `wasm`, `js`, `reference`, ... */
   readonly kernelName: string;
+  /**
+   * Set when the implementation is not the one asked for, saying why in one line (e.g. a model too
+   * large for WebAssembly memory computed by the js kernel), for a front end to show.
+   */
+  readonly kernelNote?: string;
   readonly spec: ResolvedModelSpec;
   readonly vocabSize: number;
   /** B, the number of streams a window holds. */

@@ -47,7 +47,7 @@ export function createNetwork(spec: ModelSpec, vocabSize: number, options: Netwo
 export function networkKernelName(spec: ModelSpec, batchSize: number, kernel: Kernel = defaultKernel()): string {
   const s = resolveModelSpec(spec);
   if (isClassicSpec(s) && batchSize === 1 && s.dropout === 0) return kernel.name;
-  return kernel.createNetwork ? kernel.name : 'reference';
+  return kernel.createNetwork && (kernel.implementsNetwork?.(s) ?? true) ? kernel.name : 'reference';
 }
 
 /**

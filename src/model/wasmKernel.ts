@@ -9,18 +9,9 @@
 import type { Kernel } from './kernel.js';
 import { createFastModel, fastLayout, fastMemory, offsetIn, type FastLayout } from './fast.js';
 import { BACKWARD_WASM, FORWARD_WASM, SOFTMAX_WASM } from './wasm/kernelBytes.js';
-
-// The parts of the WebAssembly API used here, typed locally: the project compiles against ES2022
-// without the DOM library, and a runtime without WebAssembly must still load this file.
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: object };
-  Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
-}
+import { WASM_MAX_BYTES, WASM_PAGE, wasmApi, type WasmApi } from './wasmApi.js';
+import { batchedNetworkBytes, batchedNetworkFor, batchedSupports } from './batched/network.js';
+import type { MatrixThreads } from './batched/threads.js';
 
 /** What forward.wat exports (offsets in f64 elements). */
 interface ForwardExports {
@@ -85,8 +76,6 @@ const INIT_FIELDS = [
   'lossScratch',
 ] as const;
 
-const wasmApi = (): WasmApi | undefined => (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-
 /**
  * True when this runtime runs the wasm kernel: WebAssembly with 128-bit SIMD (Node ≥ 16.4, Chrome ≥ 91,
  * Firefox ≥ 89, Safari ≥ 16.4). Asks `WebAssembly.validate` about the kernel's own modules each time.
@@ -117,10 +106,7 @@ function kernelModules(api: WasmApi): CompiledModules {
   return compiled;
 }
 
-const PAGE = 65536;
-
-/** A 32-bit WebAssembly memory holds at most 65,536 pages: 4 GiB. */
-export const WASM_MAX_BYTES = 65536 * PAGE;
+export { WASM_MAX_BYTES };
 
 /**
  * The wasm kernel's own buffers, after the shared layout's: element offsets, 16-byte aligned, and the
@@ -176,6 +162,10 @@ export function wasmScratch(layout: FastLayout): WasmScratch {
  */
 export const wasmKernel: Kernel = {
   name: 'wasm',
+  // LSTM and GRU: the batched kernels (batched/), in WebAssembly SIMD where the model fits.
+  createNetwork: (spec, vocabSize, maxSeqLength, batchSize) => batchedNetworkFor(spec, vocabSize, maxSeqLength, batchSize, 'wasm'),
+  implementsNetwork: batchedSupports,
+  networkBytes: batchedNetworkBytes,
   maxModelBytes: WASM_MAX_BYTES,
   modelBytes(hiddenSize: number, vocabSize: number, maxSeqLength: number) {
     return wasmScratch(fastLayout(hiddenSize, vocabSize, maxSeqLength)).bytes;
@@ -192,14 +182,14 @@ export const wasmKernel: Kernel = {
         `a model of hiddenSize ${hiddenSize} and vocabulary ${vocabSize} needs ${scratch.bytes} bytes, more than WebAssembly's ${WASM_MAX_BYTES} (use the js kernel)`,
       );
     }
-    const pages = Math.ceil(scratch.bytes / PAGE);
+    const pages = Math.ceil(scratch.bytes / WASM_PAGE);
     const wasmMemory = new api.Memory({ initial: pages, maximum: pages });
     const modules = kernelModules(api);
     const imports = { env: { memory: wasmMemory } };
     const fwd = new api.Instance(modules.forward, imports).exports as ForwardExports;
     const bwd = new api.Instance(modules.backward, imports).exports as BackwardExports;
     const soft = new api.Instance(modules.softmax, imports).exports as SoftmaxExports;
-    const memory = fastMemory(layout, wasmMemory.buffer);
+    const memory = fastMemory(layout, wasmMemory.buffer as ArrayBuffer); // unshared: created so above
     const { f, ints, params: p, grads: g } = memory;
     const at = (view: Float64Array): number => offsetIn(f, view);
     const fields: Record<(typeof INIT_FIELDS)[number], number> = {
@@ -240,3 +230,23 @@ export const wasmKernel: Kernel = {
     });
   },
 };
+
+/**
+ * The wasm kernel with the batched LSTM/GRU products split between `threads` (in Node, from
+ * `createMatrixThreads(n)`): the same numbers as one thread, bit for bit. The classic RNN is unchanged.
+ *
+ * ```ts
+ * import { createCorpus, trainingSteps, wasmKernelWithThreads } from 'min-char-rnn';
+ * import { createMatrixThreads } from 'min-char-rnn/node';
+ *
+ * const threads = createMatrixThreads(2);
+ * trainingSteps(createCorpus(text), { model: { type: 'lstm', hiddenSize: 256, layers: 2 }, batchSize: 32, seqLength: 64, kernel: wasmKernelWithThreads(threads) })
+ *   .subscribe({ next: (s) => console.log(s.iteration, s.loss), complete: () => threads.close() });
+ * ```
+ */
+export function wasmKernelWithThreads(threads: MatrixThreads): Kernel {
+  return {
+    ...wasmKernel,
+    createNetwork: (spec, vocabSize, maxSeqLength, batchSize) => batchedNetworkFor(spec, vocabSize, maxSeqLength, batchSize, 'wasm', threads),
+  };
+}

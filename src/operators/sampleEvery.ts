@@ -1,7 +1,7 @@
-import { defer, map, type OperatorFunction, type Observable } from 'rxjs';
+import { isObservable, map, Observable, type OperatorFunction } from 'rxjs';
 import type { Vocabulary } from '../corpus/vocabulary.js';
 import { decode } from '../corpus/vocabulary.js';
-import { requireInteger, requirePositive } from '../errors.js';
+import { ConfigError, requireInteger, requirePositive } from '../errors.js';
 import { restoreRandom, seededRandom, type RandomState, type SeededRandom } from '../model/rng.js';
 import { sampleIndices } from '../model/sampling.js';
 import type { TrainingStep } from './step.js';
@@ -12,6 +12,8 @@ export interface Sample {
   /** The iteration at which it was drawn (before that iteration's update). */
   readonly iteration: number;
   readonly text: string;
+  /** The softmax temperature it was drawn at. */
+  readonly temperature: number;
 }
 
 export interface SampleEveryConfig {
@@ -19,8 +21,12 @@ export interface SampleEveryConfig {
   readonly vocab: Vocabulary;
   /** Characters per sample. Default 200. */
   readonly length?: number;
-  /** Softmax temperature: below 1 is more conservative, above 1 more adventurous. Default 1. */
-  readonly temperature?: number;
+  /**
+   * Softmax temperature: below 1 is more conservative, above 1 more adventurous. Default 1. An
+   * Observable makes it live: subscribed for as long as the operator is, its latest value applies from
+   * the next sample on (1 until it first emits; its errors and values ≤ 0 go to the error channel).
+   */
+  readonly temperature?: number | Observable<number>;
   /** Seed of the sampling generator (separate from the weights' generator). Default 1. */
   readonly seed?: string | number;
   /** Continue a saved generator instead of seeding a new one (resuming). */
@@ -56,7 +62,8 @@ export interface SampledStep {
  * ```
  *
  * @param every Sample when `iteration % every == 0`; 0 never samples (steps still pass through).
- * @param config `vocab` (required), `length` (200), `temperature` (1), `seed` (1), `randomState`.
+ * @param config `vocab` (required), `length` (200), `temperature` (1, or an Observable of it), `seed` (1),
+ *   `randomState`.
  * @returns An operator passing steps through, with `sample` on sampled ones.
  */
 export function sampleEvery<S extends TrainingStep>(
@@ -66,20 +73,36 @@ export function sampleEvery<S extends TrainingStep>(
   requireInteger('sampleEvery', every, 0);
   const { vocab, length = 200, temperature = 1, seed = 1, randomState } = config;
   requireInteger('length', length);
-  requirePositive('temperature', temperature);
+  if (!isObservable(temperature)) requirePositive('temperature', temperature);
 
   return (source: Observable<S>) =>
-    defer(() => {
+    new Observable<S & SampledStep>((subscriber) => {
       const random: SeededRandom = randomState ? restoreRandom(randomState) : seededRandom(seed);
       const sampleRandomState = (): RandomState => random.state();
-      return source.pipe(
-        map((step): S & SampledStep => {
-          if (every === 0 || step.iteration % every !== 0) return extend(step, { sampleRandomState });
-          const h = step.hprev.slice(0, step.model.stateSize); // stream 0's state, a copy: sampling must not disturb training
-          const ids = sampleIndices(step.model, h, step.inputs[0], length, temperature, random);
-          const sample: Sample = { iteration: step.iteration, text: decode(ids, vocab) };
-          return extend(step, { sample, sampleRandomState });
-        }),
-      );
+      let current = isObservable(temperature) ? 1 : temperature;
+      if (isObservable(temperature)) {
+        subscriber.add(
+          temperature.subscribe({
+            next: (x) => {
+              if (typeof x === 'number' && x > 0 && Number.isFinite(x)) current = x;
+              else subscriber.error(new ConfigError('temperature$', x, 'a positive number'));
+            },
+            error: (e: unknown) => subscriber.error(e),
+          }),
+        );
+        if (subscriber.closed) return;
+      }
+      // Subscribing with `subscriber` itself chains the upstream subscription to it (see optimizerStage).
+      source
+        .pipe(
+          map((step): S & SampledStep => {
+            if (every === 0 || step.iteration % every !== 0) return extend(step, { sampleRandomState });
+            const h = step.hprev.slice(0, step.model.stateSize); // stream 0's state, a copy: sampling must not disturb training
+            const ids = sampleIndices(step.model, h, step.inputs[0], length, current, random);
+            const sample: Sample = { iteration: step.iteration, text: decode(ids, vocab), temperature: current };
+            return extend(step, { sample, sampleRandomState });
+          }),
+        )
+        .subscribe(subscriber);
     });
 }

@@ -1,6 +1,6 @@
 import { map, scan, type OperatorFunction } from 'rxjs';
 import { ConfigError, requirePositive } from '../errors.js';
-import type { GuardedStep } from './guardNonFinite.js';
+import type { GuardedStep } from './step.js';
 import type { TrainingStep } from './step.js';
 import { log } from '../math/elementary.js';
 import { extend } from '../util/extend.js';

@@ -29,3 +29,26 @@ export interface TrainingStep extends Window {
   /** Snapshot of the dropout generator after this step (a fresh copy each call), for checkpoints. */
   readonly dropoutRandomState?: () => RandomState;
 }
+
+/** What the guard reports about a step it undid: plain values, safe to keep. */
+export interface NonFiniteRecord {
+  /** The iteration whose result was thrown away. */
+  readonly iteration: number;
+  /** What was found: a non-finite `loss`, or `parameters` (from a non-finite gradient) when keeping a state. */
+  readonly what: 'loss' | 'parameters';
+  /** That step's loss (NaN or ±Infinity when `what` is `loss`). */
+  readonly loss: number;
+  /** The iteration after which the restored state was kept. */
+  readonly restoredFrom: number;
+  /** The learning-rate multiplier from now on (the product of every `lrFactor` so far). */
+  readonly learningRateScale: number;
+  /** Rollbacks since a state was last kept, this one included. */
+  readonly retry: number;
+  readonly maxRetries: number;
+}
+
+/** What the guard adds to a step it undid (other steps pass unchanged). */
+export interface GuardedStep {
+  /** Set when this step's update was undone: the parameters and optimizer state are the restored ones. */
+  readonly nonFinite?: NonFiniteRecord;
+}

@@ -1,10 +1,11 @@
+import { isObservable, startWith } from 'rxjs';
 import { ConfigError } from '../errors.js';
 import type { TrainingStep } from '../operators/step.js';
 import { adagrad } from './adagrad.js';
 import { adam } from './adam.js';
 import { adamw } from './adamw.js';
 import { momentum } from './momentum.js';
-import type { OptimizerSpec, OptimizerState } from './optimizer.js';
+import type { Hyperparameter, OptimizerSpec, OptimizerState } from './optimizer.js';
 import { rmsprop } from './rmsprop.js';
 import { sgd } from './sgd.js';
 import type { OptimizerOperator } from './stage.js';
@@ -92,11 +93,20 @@ export function resolveOptimizerSpec(spec: OptimizerSpec): OptimizerSpec {
  * @param spec The optimizer's name, hyperparameters (missing ones take that optimizer's defaults) and
  *   schedule.
  * @param state A saved state of the same optimizer to continue from.
+ * @param live `learningRate`: a live value (an Observable, e.g. from a slider, or a function of the
+ *   iteration) in place of the spec's number, which stays the value until the Observable first emits.
+ *   The operator then has no `spec` (it is not plain JSON): record the current rate yourself.
  * @returns An optimizer operator (its `spec` is the resolved spec).
  */
-export function createOptimizer<S extends TrainingStep>(spec: OptimizerSpec, state?: OptimizerState): OptimizerOperator<S> {
+export function createOptimizer<S extends TrainingStep>(
+  spec: OptimizerSpec,
+  state?: OptimizerState,
+  live?: { readonly learningRate?: Hyperparameter },
+): OptimizerOperator<S> {
   const r = resolveOptimizerSpec(spec) as Required<Omit<OptimizerSpec, 'schedule' | 'nesterov'>> & OptimizerSpec;
-  const common = { learningRate: r.learningRate, ...(r.schedule ? { schedule: r.schedule } : {}), ...(state ? { state } : {}) };
+  const rate = live?.learningRate;
+  const learningRate: Hyperparameter = isObservable(rate) ? rate.pipe(startWith(r.learningRate)) : (rate ?? r.learningRate);
+  const common = { learningRate, ...(r.schedule ? { schedule: r.schedule } : {}), ...(state ? { state } : {}) };
   switch (r.name as OptimizerName) {
     case 'sgd':
       return sgd<S>(common);

@@ -1,4 +1,4 @@
-import { defer, filter, identity, map, Subject, Subscription, takeUntil, type OperatorFunction, type Observable } from 'rxjs';
+import { defer, filter, identity, map, startWith, Subject, Subscription, takeUntil, type OperatorFunction, type Observable } from 'rxjs';
 import type { Corpus } from '../corpus/corpus.js';
 import { evaluateEvery, evaluateStep, type EvaluatedStep, type Evaluation } from '../operators/evaluateEvery.js';
 import { windows, type WindowCursor } from '../corpus/windows.js';
@@ -12,7 +12,7 @@ import type { ModelParams } from '../model/tensors.js';
 import { clipByGlobalNorm } from '../operators/clipByGlobalNorm.js';
 import { clipByValue } from '../operators/clipByValue.js';
 import { diagnostics, type DiagnosedStep, type DiagnosticsConfig } from '../operators/diagnostics.js';
-import { guardNonFinite, type GuardedStep, type GuardNonFiniteConfig } from '../operators/guardNonFinite.js';
+import { guardNonFinite, type GuardedStep, type GuardNonFiniteConfig } from '../optimizers/guardNonFinite.js';
 import { lossFun } from '../operators/lossFun.js';
 import { sampleEvery, type Sample, type SampledStep } from '../operators/sampleEvery.js';
 import { smoothLoss } from '../operators/smoothLoss.js';
@@ -54,6 +54,11 @@ export interface TrainConfig {
   readonly sampleLength?: number;
   /** Sampling temperature. Default 1. */
   readonly temperature?: number;
+  /**
+   * Live sampling temperature, e.g. from a slider: while subscribed, its latest value replaces
+   * `temperature` from the next sample on (`temperature` applies until it first emits).
+   */
+  readonly temperature$?: Observable<number>;
   /** `loss$` reports every N iterations. Default 100. */
   readonly logEvery?: number;
   /** Start from these weights instead of random ones (must match the corpus vocabulary and the model). */
@@ -153,7 +158,7 @@ export type ResolvedTrainConfig = Required<
     | 'batchSize'
   >
 > &
-  Pick<TrainConfig, 'learningRate' | 'init' | 'kernel' | 'optimizer' | 'resume' | 'validation' | 'guard' | 'diagnostics' | 'initialSmoothLoss'> & {
+  Pick<TrainConfig, 'learningRate' | 'init' | 'kernel' | 'optimizer' | 'resume' | 'validation' | 'guard' | 'diagnostics' | 'initialSmoothLoss' | 'temperature$'> & {
     /** The elementwise clip limit, or null when off. */
     readonly clip: number | null;
     /** The global-norm clip, or null when off. */
@@ -290,7 +295,7 @@ export function trainingSteps(corpus: Corpus, config?: TrainConfig): Observable<
       sampleEvery(c.sampleEvery, {
         vocab: corpus.vocab,
         length: c.sampleLength,
-        temperature: c.temperature,
+        temperature: c.temperature$ ? c.temperature$.pipe(startWith(c.temperature)) : c.temperature,
         seed: `${c.seed}:sample`,
         ...(c.resume?.sampleRandomState ? { randomState: c.resume.sampleRandomState } : {}),
       }),

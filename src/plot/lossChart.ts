@@ -13,6 +13,9 @@ export interface LossChartData {
 export interface LossChartConfig {
   /** Chart title. Default "min-char-rnn training loss". */
   readonly title?: string;
+  /** Pixels. Defaults 800 × 450 (a page may match its container instead). */
+  readonly width?: number;
+  readonly height?: number;
 }
 
 /**
@@ -28,11 +31,11 @@ export interface LossChartConfig {
  * ```
  *
  * @param data Training points, validation results and the window length.
- * @param config `title`.
+ * @param config `title`, `width` and `height` (800 × 450).
  * @returns A standalone SVG document.
  */
 export function lossChartSvg(data: LossChartData, config?: LossChartConfig): string {
-  const { title = 'min-char-rnn training loss' } = config ?? {};
+  const { title = 'min-char-rnn training loss', width, height } = config ?? {};
   const toBits = 1 / (data.seqLength * Math.LN2);
   const validation = data.validation ?? [];
   return lineChartSvg(
@@ -42,6 +45,6 @@ export function lossChartSvg(data: LossChartData, config?: LossChartConfig): str
         ? [{ name: 'validation', points: validation.map((e) => [e.iteration, e.bitsPerChar] as const), dashed: true, markers: true }]
         : []),
     ],
-    { title, xLabel: 'iteration', yLabel: 'loss (bits per character)' },
+    { title, xLabel: 'iteration', yLabel: 'loss (bits per character)', ...(width ? { width } : {}), ...(height ? { height } : {}) },
   );
 }

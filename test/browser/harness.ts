@@ -2,7 +2,7 @@
 // and offline-quiet, serves folders, bundles TypeScript entries with esbuild, and evaluates code in a
 // page, returning JSON. No browser is downloaded: without a Chromium the browser tests skip with one
 // line saying why.
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -191,4 +191,63 @@ export async function runInChromium(browser: Browser, entry: string): Promise<un
     await server?.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Lets pages of `browser` download files into `dir`, and returns a function that waits (up to
+ * `timeoutMs`) for a finished download whose name matches `pattern` and gives its path.
+ */
+export async function downloadsTo(browser: Browser, dir: string): Promise<(pattern: RegExp, timeoutMs?: number) => Promise<string>> {
+  mkdirSync(dir, { recursive: true });
+  const session = await browser.target().createCDPSession();
+  await session.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
+  return async (pattern, timeoutMs = 30_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const name = readdirSync(dir).find((n) => pattern.test(n) && !n.endsWith('.crdownload'));
+      if (name) return join(dir, name);
+      if (Date.now() > deadline) throw new Error(`no download matching ${pattern} in ${dir} after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+}
+
+interface TraceEvent {
+  readonly ph: string;
+  readonly name: string;
+  readonly pid: number;
+  readonly tid: number;
+  readonly ts: number;
+  readonly dur?: number;
+  readonly tdur?: number;
+  readonly args?: { readonly name?: string; readonly data?: { readonly url?: string; readonly functionName?: string } };
+}
+
+/**
+ * The page's main-thread tasks in a Chromium trace: wall and CPU (thread) time of each, in ms, and
+ * what ran inside it (the events of more than 5 ms, with the script and function they ran).
+ */
+export function mainThreadTasks(trace: Uint8Array | undefined, pageUrl: string): Array<{ wallMs: number; cpuMs: number; what: string }> {
+  const events = (JSON.parse(Buffer.from(trace ?? new Uint8Array()).toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+  // The trace covers every renderer (Chromium's own pages too): keep the one running our page's script.
+  const ours = new Set(events.filter((e) => e.args?.data?.url?.startsWith(pageUrl)).map((e) => e.pid));
+  const main = new Set(
+    events
+      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && ours.has(e.pid))
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+  const onMain = events.filter((e) => e.ph === 'X' && main.has(`${e.pid}:${e.tid}`));
+  const tasks = onMain.filter((e) => e.name === 'RunTask');
+  const within = (task: TraceEvent): TraceEvent[] =>
+    onMain.filter((e) => e !== task && e.pid === task.pid && e.tid === task.tid && e.ts >= task.ts && e.ts < task.ts + (task.dur ?? 0));
+  return tasks
+    // Puppeteer's own scripts in the page (its polling for waitForFunction) are the test's, not the page's.
+    .filter((task) => !within(task).some((e) => e.args?.data?.url?.startsWith('pptr:')))
+    .map((task) => {
+      const inside = within(task).filter((e) => (e.dur ?? 0) > 5000);
+      const what = inside
+        .map((e) => `${e.name} ${((e.dur ?? 0) / 1000).toFixed(0)} ms${e.args?.data?.url ? ` (${e.args.data.url.split('/').pop()} ${e.args.data.functionName ?? ''})` : ''}`)
+        .join(', ');
+      return { wallMs: (task.dur ?? 0) / 1000, cpuMs: (task.tdur ?? task.dur ?? 0) / 1000, what };
+    });
 }

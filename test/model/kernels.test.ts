@@ -73,7 +73,10 @@ describe('kernel choice', () => {
       if (o === 'help') throw new Error('unexpected help');
       return o.config;
     };
-    expect(opts([]).kernel).to.equal(defaultKernel());
+    // auto: the default kernel (wrapped, for the wasm kernel, to give lstm/gru their --threads)
+    const auto = opts([]).kernel!;
+    expect(auto.name).to.equal(defaultKernel().name);
+    expect(auto.createModel).to.equal(defaultKernel().createModel);
     expect(opts(['--kernel', 'js']).kernel).to.equal(jsKernel);
     expect(opts(['--kernel=reference']).kernel).to.equal(referenceKernel);
     expect(() => opts(['--kernel', 'fast'])).to.throw(UsageError, '--kernel: kernel must be one of');

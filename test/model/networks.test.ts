@@ -83,6 +83,12 @@ describe('networks', () => {
     expect(createNetwork({ type: 'lstm', hiddenSize: 4 }, 3, { kernel: plain, maxSeqLength: 2 }).kernelName).to.equal('reference');
     expect(networkKernelName({ type: 'lstm', hiddenSize: 4 }, 1, plain)).to.equal('reference');
     expect(networkKernelName(classicSpec(4), 1, plain)).to.equal('plain');
+    // The js and wasm kernels compute lstm and gru on their batched kernels; the reference kernel does not.
+    expect(createNetwork({ type: 'lstm', hiddenSize: 4 }, 3, { kernel: jsKernel, maxSeqLength: 2 }).kernelName).to.equal('js');
+    expect(createNetwork({ type: 'gru', hiddenSize: 4 }, 3, { kernel: referenceKernel, maxSeqLength: 2 }).kernelName).to.equal('reference');
+    expect(networkKernelName({ type: 'lstm', hiddenSize: 4 }, 1, jsKernel)).to.equal('js');
+    expect(networkKernelName({ type: 'rnn', hiddenSize: 4, layers: 2 }, 1, jsKernel)).to.equal('reference');
+    expect(createNetwork({ type: 'rnn', hiddenSize: 4, layers: 2 }, 3, { kernel: jsKernel, maxSeqLength: 2 }).kernelName).to.equal('reference');
   });
 
   it('a kernel may supply its own network through createNetwork', () => {

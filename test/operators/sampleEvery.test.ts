@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { lastValueFrom, map, Subject, take, toArray } from 'rxjs';
+import { BehaviorSubject, lastValueFrom, map, Subject, take, tap, toArray } from 'rxjs';
 import {
   createCorpus,
   decode,
@@ -90,5 +90,43 @@ describe('sampleEvery', () => {
   it('rejects a non-positive temperature or length', () => {
     expect(() => sampleEvery(1, { vocab: corpus.vocab, temperature: 0 })).to.throw(/temperature/);
     expect(() => sampleEvery(1, { vocab: corpus.vocab, length: 0 })).to.throw(/length/);
+  });
+});
+
+describe('sampleEvery with a live temperature', () => {
+  it('draws each sample at the latest temperature and records it, as a fixed temperature would', async () => {
+    const temperature$ = new BehaviorSubject(1);
+    const live = await lastValueFrom(
+      steps$.pipe(
+        sampleEvery(2, { vocab: corpus.vocab, length: 30, seed: 't', temperature: temperature$ }),
+        tap((s) => s.iteration === 2 && temperature$.next(0.25)),
+        take(7),
+        toArray(),
+      ),
+    );
+    expect(live.filter((s) => s.sample).map((s) => s.sample!.temperature)).to.deep.equal([1, 1, 0.25, 0.25]);
+    // The same generator drawing at the same temperatures gives the same text.
+    const random = seededRandom('t');
+    const expected = live
+      .filter((s) => s.sample)
+      .map((s) => decode(sampleIndices(s.model, s.hprev.slice(), s.inputs[0]!, 30, s.sample!.temperature, random), corpus.vocab));
+    expect(live.filter((s) => s.sample).map((s) => s.sample!.text)).to.deep.equal(expected);
+  });
+
+  it('reports a temperature that is not positive on the error channel, and unsubscribes from it', async () => {
+    const temperature$ = new Subject<number>();
+    const seen: number[] = [];
+    const error = await new Promise<unknown>((resolve) =>
+      steps$.pipe(sampleEvery(1, { vocab: corpus.vocab, temperature: temperature$ }), take(50)).subscribe({
+        next: (s) => {
+          seen.push(s.iteration);
+          if (s.iteration === 1) temperature$.next(0);
+        },
+        error: resolve,
+      }),
+    );
+    expect((error as Error).message).to.equal('temperature$ must be a positive number, got 0');
+    expect(seen).to.deep.equal([0, 1]);
+    expect(temperature$.observed).to.equal(false);
   });
 });

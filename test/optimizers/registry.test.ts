@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { lastValueFrom } from 'rxjs';
+import { BehaviorSubject, lastValueFrom, map, Subject, tap, toArray } from 'rxjs';
 import {
   ConfigError,
   copyOptimizerState,
@@ -135,5 +135,38 @@ describe('createOptimizer and resolveOptimizerSpec', () => {
     let error: unknown;
     await lastValueFrom(steps$).catch((e: unknown) => (error = e));
     expect((error as Error).message).to.equal('optimizer slot memory has 7 numbers, expected 1756');
+  });
+});
+
+describe('createOptimizer with a live learning rate', () => {
+  const losses = (config: TrainConfig): Promise<number[]> =>
+    lastValueFrom(trainingSteps(corpus, { ...base, iterations: 8, ...config }).pipe(map((s) => s.loss), toArray()));
+
+  it('trains exactly as the spec does until the Observable emits, then with its value from the next step', async () => {
+    const spec: OptimizerSpec = { name: 'adam', learningRate: 0.002 };
+    const lr$ = new Subject<number>();
+    const live = createOptimizer(spec, undefined, { learningRate: lr$ });
+    expect(live.spec).to.equal(undefined);
+    const seen: number[] = [];
+    await lastValueFrom(
+      trainingSteps(corpus, { ...base, iterations: 8, optimizer: live }).pipe(
+        tap((s) => {
+          seen.push(s.loss);
+          if (s.iteration === 3) lr$.next(0.02);
+        }),
+      ),
+    );
+    const fixed = await losses({ optimizer: spec });
+    expect(seen.slice(0, 5)).to.deep.equal(fixed.slice(0, 5));
+    // Steps 0..3 updated at 0.002, step 4 onward at 0.02: a run switching by schedule gives the same.
+    const switched = await losses({ optimizer: createOptimizer(spec, undefined, { learningRate: (i: number) => (i <= 3 ? 0.002 : 0.02) }) });
+    expect(seen).to.deep.equal(switched);
+    expect(seen[7]).to.not.equal(fixed[7]);
+  });
+
+  it('reports a rate out of range on the error channel', async () => {
+    const lr$ = new BehaviorSubject(-1);
+    const error = await lastValueFrom(trainingSteps(corpus, { ...base, iterations: 3, optimizer: createOptimizer({ name: 'sgd' }, undefined, { learningRate: lr$ }) })).catch((e: unknown) => e);
+    expect((error as Error).message).to.equal('learningRate$ must be a number ≥ 0, got -1');
   });
 });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lastValueFrom, takeWhile, toArray } from 'rxjs';
+import { lastValueFrom, map, Subject, takeWhile, tap, toArray } from 'rxjs';
 import { createCorpus, referenceKernel, train, trainingSteps, type Kernel } from '../../src/index.js';
 import { defaultCorpusText, ROOT, tempDir } from '../helpers.js';
 
@@ -139,5 +139,22 @@ describe('train (multicast handle)', () => {
     expect(r.error).to.equal(undefined); // not killed by the timeout (a hang; generous for a loaded machine)
     expect(r.status).to.equal(0);
     expect(r.stdout.trim()).to.equal('complete');
+  });
+});
+
+describe('trainingSteps with a live temperature', () => {
+  it('samples at temperature until temperature$ emits, then at its value; the training is unchanged', async () => {
+    const temperature$ = new Subject<number>();
+    const config = { hiddenSize: 16, seqLength: 10, iterations: 60, sampleEvery: 10, sampleLength: 20, temperature: 0.9 };
+    const live = await lastValueFrom(
+      trainingSteps(corpus, { ...config, temperature$ }).pipe(
+        tap((s) => s.iteration === 25 && temperature$.next(0.5)),
+        map((s) => ({ loss: s.loss, temperature: s.sample?.temperature })),
+        toArray(),
+      ),
+    );
+    expect(live.filter((s) => s.temperature !== undefined).map((s) => s.temperature)).to.deep.equal([0.9, 0.9, 0.9, 0.5, 0.5, 0.5]);
+    const fixed = await lastValueFrom(trainingSteps(corpus, config).pipe(map((s) => s.loss), toArray()));
+    expect(live.map((s) => s.loss)).to.deep.equal(fixed);
   });
 });

@@ -7,9 +7,11 @@
 // of a small model's step; every `keepEvery` steps it costs nothing measurable.
 import { defer, map, type OperatorFunction, type Observable } from 'rxjs';
 import { ConfigError, NonFiniteLossError, requireInteger } from '../errors.js';
-import { copyOptimizerState, type OptimizedStep, type OptimizerState } from '../optimizers/optimizer.js';
+import { copyOptimizerState, type OptimizedStep, type OptimizerState } from './optimizer.js';
 import { extend } from '../util/extend.js';
-import type { TrainingStep } from './step.js';
+import type { GuardedStep, NonFiniteRecord, TrainingStep } from '../operators/step.js';
+
+export type { GuardedStep, NonFiniteRecord };
 
 export interface GuardNonFiniteConfig {
   /** Keep the parameters and optimizer state as the state to return to every this many iterations. Default 100. */
@@ -18,29 +20,6 @@ export interface GuardNonFiniteConfig {
   readonly lrFactor?: number;
   /** Rollbacks allowed before a new state is kept; one more fails the run. Default 5. */
   readonly maxRetries?: number;
-}
-
-/** What the guard reports about a step it undid: plain values, safe to keep. */
-export interface NonFiniteRecord {
-  /** The iteration whose result was thrown away. */
-  readonly iteration: number;
-  /** What was found: a non-finite `loss`, or `parameters` (from a non-finite gradient) when keeping a state. */
-  readonly what: 'loss' | 'parameters';
-  /** That step's loss (NaN or ±Infinity when `what` is `loss`). */
-  readonly loss: number;
-  /** The iteration after which the restored state was kept. */
-  readonly restoredFrom: number;
-  /** The learning-rate multiplier from now on (the product of every `lrFactor` so far). */
-  readonly learningRateScale: number;
-  /** Rollbacks since a state was last kept, this one included. */
-  readonly retry: number;
-  readonly maxRetries: number;
-}
-
-/** What the guard adds to a step it undid (other steps pass unchanged). */
-export interface GuardedStep {
-  /** Set when this step's update was undone: the parameters and optimizer state are the restored ones. */
-  readonly nonFinite?: NonFiniteRecord;
 }
 
 /** True when every number is finite: `x * 0` is 0 for finite x and NaN otherwise. */
