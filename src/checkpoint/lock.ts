@@ -3,9 +3,11 @@
 // run on the same file finds the lock, sees that its process is alive and stops before doing any work,
 // naming that process. A lock whose process has died (killed with SIGKILL, or a second Ctrl-C) is stale
 // and is taken over. The lock is removed when the run ends, on every path that lets JavaScript run.
+// A takeover renames the stale lock aside to a temporary name first; a run killed in that instant
+// leaves the temporary behind, so whoever holds the lock next removes the ones of dead processes.
 import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { CheckpointError } from '../errors.js';
-import { isAlive, tempPathFor } from './file.js';
+import { isAlive, removeStaleTempFiles, tempPathFor } from './file.js';
 import { fsReason } from './fsReason.js';
 
 /** A held lock; {@link CheckpointLock.release} is idempotent. */
@@ -86,6 +88,8 @@ export function lockCheckpoint(checkpoint: string, what = 'checkpoint'): Checkpo
     }
     takeOverStale(path, holder);
   }
+  // Held: the temporaries of takeovers that were killed halfway are garbage now (live ones are kept).
+  removeStaleTempFiles(path);
   let released = false;
   const release = (): void => {
     if (released) return;

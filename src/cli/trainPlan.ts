@@ -168,7 +168,10 @@ function split(corpus: Corpus, path: string, fraction: number, seqLength: number
 /** Builds the plan for a new run or a resumed one (see {@link TrainPlan}). */
 export function planTraining(opts: TrainOptions): TrainPlan {
   const planned = opts.resume !== undefined ? planResume(opts, opts.resume) : planFresh(opts);
-  const plan = withMemoryChecked(planned, (opts.flags.get('kernel') ?? 'auto') === 'auto');
+  const checked = withMemoryChecked(planned, (opts.flags.get('kernel') ?? 'auto') === 'auto');
+  // The loaded model is measured after the memory check: on the kernel it chose, and only once the
+  // run is known to fit.
+  const plan = opts.resume === undefined && opts.init !== undefined ? withInitMeasured(checked, opts.init) : checked;
   checkOutputs(plan);
   return plan;
 }
@@ -257,7 +260,6 @@ function planFresh(opts: TrainOptions): TrainPlan {
   const optimizerSpec = optimizerSpecOf(
     warmup ? { ...c, optimizer: { ...(c.optimizer as OptimizerSpec), schedule: { kind: 'warmup', steps: INIT_WARMUP } } } : c,
   );
-  const initial = init !== undefined ? measureInit(opts.init!, init, parts.validation ?? parts.train, !!parts.validation, seqLength, c) : undefined;
   const notices: string[] = [];
   if (warmup) {
     notices.push(
@@ -294,8 +296,6 @@ function planFresh(opts: TrainOptions): TrainPlan {
     optimizer: optimizerSpec,
     ...(opts.onNan === 'rollback' ? { guard: NAN_GUARD } : {}),
     ...(init ? { init } : {}),
-    // The smooth loss of a loaded model starts from its measured loss, not from a uniform guess.
-    ...(initial ? { initialSmoothLoss: initial.loss * seqLength } : {}),
     ...(parts.validation ? { validation: { corpus: parts.validation, every: evalEvery } } : {}),
   };
   return {
@@ -326,7 +326,6 @@ function planFresh(opts: TrainOptions): TrainPlan {
     notices,
     resumedFrom: undefined,
     fineTune: false,
-    ...(initial ? { initial } : {}),
   };
 }
 
@@ -343,19 +342,20 @@ function checkStreams(corpus: Corpus, path: string, batchSize: number, seqLength
   }
 }
 
-/** The loaded model's mean loss per character on `text` (the held-out part, or the training text's head). */
-function measureInit(
-  path: string,
-  params: ModelParams,
-  text: Corpus,
-  heldOut: boolean,
-  seqLength: number,
-  c: TrainConfig,
-): { path: string; loss: number; heldOut: boolean } {
+/**
+ * The plan with the `--init` model's mean loss per character measured (on the held-out part, or the
+ * training text's head) with the plan's kernel; the smooth loss starts from it, not from a uniform guess.
+ */
+function withInitMeasured(plan: TrainPlan, path: string): TrainPlan {
+  const params = plan.config.init!;
+  const heldOut = plan.validation !== undefined;
+  const text = plan.validation ?? plan.train;
   const ids = heldOut ? text.ids : text.ids.subarray(0, Math.min(text.ids.length, INIT_MEASURE_CHARS));
-  const model = createNetwork(params.spec, params.vocabSize, { ...(c.kernel ? { kernel: c.kernel } : {}), maxSeqLength: seqLength });
+  const kernel = plan.config.kernel;
+  const model = createNetwork(params.spec, params.vocabSize, { ...(kernel ? { kernel } : {}), maxSeqLength: plan.seqLength });
   model.params.data.set(params.data);
-  return { path, loss: heldOutLoss(model, ids, seqLength), heldOut };
+  const loss = heldOutLoss(model, ids, plan.seqLength);
+  return { ...plan, config: { ...plan.config, initialSmoothLoss: loss * plan.seqLength }, initial: { path, loss, heldOut } };
 }
 
 function resolveEvalEvery(

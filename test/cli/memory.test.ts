@@ -2,6 +2,9 @@ import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkMemory, memoryLimit } from '../../src/cli/memoryCheck.js';
+import { parseTrainOptions } from '../../src/cli/train.js';
+import { planTraining, type TrainOptions } from '../../src/cli/trainPlan.js';
+import type { Kernel } from '../../src/model/kernel.js';
 import { jsKernel } from '../../src/model/jsKernel.js';
 import { formatBytes, rnnActivations, trainingMemoryBytes } from '../../src/model/memory.js';
 import { parameterCount } from '../../src/model/params.js';
@@ -77,6 +80,32 @@ describe('memory check before allocating (case 2)', function () {
       const r = runCli(['sample', '--checkpoint', 'big.json'], dir);
       expect(r.status, r.stderr).to.equal(2);
       expect(r.stderr).to.match(/^min-char-rnn: checkpoint big\.json: params\.Wxh has 8 rows \(expected 1000000000000×30\)\n$/);
+    });
+
+    // A model too large for wasm memory is GBs; a kernel with a small limit of its own shows the order.
+    it('--init with --kernel auto measures the loaded model on the kernel the memory check chose', () => {
+      const corpus = writeText(dir, 'tiny.txt', TINY_TEXT);
+      const init = join(dir, 'init.json');
+      const ok = runCli(['train', '--corpus', corpus, '--hidden-size', '8', '--seq-length', '8', '--iterations', '3', '--checkpoint', init], dir);
+      expect(ok.status, ok.stderr).to.equal(0);
+      const small: Kernel = {
+        ...jsKernel,
+        name: 'small',
+        maxModelBytes: 1000,
+        modelBytes: () => 1_000_000,
+        createModel() {
+          throw new Error('the loaded model was measured on the kernel the memory check refused');
+        },
+      };
+      const parsed = parseTrainOptions(['--corpus', corpus, '--init', init, '--seq-length', '8', '--iterations', '1']) as TrainOptions;
+      const opts: TrainOptions = { ...parsed, config: { ...parsed.config, kernel: small } };
+      const plan = planTraining(opts);
+      expect(plan.config.kernel).to.equal(jsKernel);
+      expect(plan.notices.join('\n')).to.match(/needs 1\.0 MB of small kernel memory, more than its limit of 1\.0 kB: using the js kernel/);
+      // The same measurement on the js kernel asked for outright.
+      const plain = planTraining({ ...parsed, config: { ...parsed.config, kernel: jsKernel } });
+      expect(plan.initial!.loss).to.be.a('number').and.above(0).and.equal(plain.initial!.loss);
+      expect(plan.config.initialSmoothLoss).to.equal(plan.initial!.loss * 8);
     });
   });
 });

@@ -151,6 +151,7 @@ describe('CLI: min-char-rnn train', () => {
   });
 
   it('stops promptly and cleanly on Ctrl-C (SIGINT)', async () => {
+    const spawnedAt = Date.now();
     const child = spawn(process.execPath, [CLI, 'train', '--json', '--log-every', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.setEncoding('utf8');
@@ -161,9 +162,12 @@ describe('CLI: min-char-rnn train', () => {
       });
     });
     const sentAt = Date.now();
+    const startUp = sentAt - spawnedAt;
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    expect(Date.now() - sentAt).to.be.lessThan(5000); // generous for a loaded machine; typically ~20 ms
+    // Stopping (one window of ~0.1 ms, then exit) is far less work than starting (Node, the corpus, the
+    // first window): measured against the start-up on the same machine, so a loaded one does not fail it.
+    expect(Date.now() - sentAt).to.be.lessThan(Math.max(5000, 2 * startUp));
     expect(code).to.equal(0);
     const last = JSON.parse(stdout.trim().split('\n').pop()!) as { type: string; reason: string };
     expect(last).to.include({ type: 'end', reason: 'interrupted' });

@@ -79,9 +79,14 @@ describe('readInputFile on a pipe', () => {
     const fifo = join(tmpdir(), `min-char-rnn-fifo-${process.pid}`);
     if (spawnSync('mkfifo', [fifo]).status !== 0) this.skip();
     try {
-      const writer = spawn('sh', ['-c', `head -c 100000 /dev/zero > "${fifo}"`], { stdio: 'ignore' });
+      // `exec`: the writer is head itself, not a shell that would leave it running when killed. It
+      // must be gone before the next reader opens the pipe, or its zeros (written whenever a slow
+      // machine schedules it) arrive there too.
+      const writer = spawn('sh', ['-c', `exec head -c 100000 /dev/zero > "${fifo}"`], { stdio: 'ignore' });
+      const writerGone = new Promise((resolve) => writer.on('exit', resolve));
       expect(() => readInputFile(fifo, 5000)).to.throw(InputFileError, /more than 5000 bytes arrived through the pipe/);
       writer.kill();
+      await writerGone;
       const small = spawn('sh', ['-c', `printf 'hello' > "${fifo}"`], { stdio: 'ignore' });
       expect(new TextDecoder().decode(readInputFile(fifo, 5000))).to.equal('hello');
       await new Promise((resolve) => small.on('exit', resolve));
