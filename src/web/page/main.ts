@@ -53,7 +53,7 @@ function refreshControls(): void {
 function showNumbers(iteration: number, smoothLoss: number | undefined): void {
   $('iteration').textContent = String(iteration);
   if (smoothLoss === undefined || !Number.isFinite(smoothLoss)) return;
-  $('smooth-loss').textContent = smoothLoss.toFixed(6);
+  $('smooth-loss').textContent = smoothLoss.toFixed(4); // as the command line's status line: six decimals overflow the box
   $('bits-per-char').textContent = (smoothLoss / seqLength / Math.LN2).toFixed(4);
 }
 
