@@ -1,4 +1,4 @@
-// Assembles the wasm kernels' modules (src/model/wasm/forward.wat, backward.wat, softmax.wat, gemm.wat) into
+// Assembles the wasm kernels' modules (src/model/wasm/forward.wat, backward.wat, softmax.wat, gemm.wat, gemm32.wat) into
 // src/model/wasm/kernelBytes.ts (a generated, git-ignored module embedding the bytes), so the kernel
 // needs no file reads and no fetch at run time, in Node or in a browser. Run by `npm run build`
 // before tsc. Quiet and quick when nothing changed: it exits at once when the output is newer than the
@@ -19,10 +19,14 @@ const MODULES = [
   ['backward.wat', 'BACKWARD_WASM'],
   ['softmax.wat', 'SOFTMAX_WASM'],
   ['gemm.wat', 'GEMM_WASM'],
+  ['gemm32.wat', 'GEMM32_WASM'],
 ];
 // Modules also built to import a shared memory (for worker threads over one memory): the same code,
 // only the import says `shared` (a module importing an unshared memory cannot take a shared one).
-const SHARED = [['gemm.wat', 'GEMM_SHARED_WASM']];
+const SHARED = [
+  ['gemm.wat', 'GEMM_SHARED_WASM'],
+  ['gemm32.wat', 'GEMM32_SHARED_WASM'],
+];
 
 const INCLUDE = /^[ \t]*;; @include (\S+)[ \t]*$/gm;
 

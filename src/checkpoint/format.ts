@@ -46,13 +46,13 @@ export function serializeCheckpoint(
     throw new CheckpointError(`vocabulary has ${vocab.size} characters but params expect ${params.vocabSize}`);
   }
   const tensors = params.tensors.map((t) => `    ${JSON.stringify(t.name)}: ${tensorJson(t.name, t.data, t.shape)}`);
-  const { type, hiddenSize, layers, dropout } = params.spec;
+  const { type, hiddenSize, layers, dropout, precision } = params.spec;
   const head: Record<string, unknown> = {
     format: CHECKPOINT_FORMAT,
     version,
     vocab: vocab.chars,
     hiddenSize: params.hiddenSize,
-    ...(version >= CHECKPOINT_VERSION_MODELS ? { model: { type, hiddenSize, layers, dropout } } : {}),
+    ...(version >= CHECKPOINT_VERSION_MODELS ? { model: { type, hiddenSize, layers, dropout, ...(precision === 'f32' ? { precision } : {}) } } : {}),
   };
   const fields = Object.entries({ ...head, ...(extra ?? {}) })
     .filter(([, v]) => v !== undefined)
@@ -146,7 +146,7 @@ export function parseCheckpoint(
 
 /** The `model` field of a format 2 checkpoint, checked (its hiddenSize must agree with the top-level one). */
 function checkpointSpec(value: unknown, hiddenSize: number): ResolvedModelSpec {
-  if (!isObject(value)) throw new CheckpointError('model must be an object { type, hiddenSize, layers, dropout }');
+  if (!isObject(value)) throw new CheckpointError('model must be an object { type, hiddenSize, layers, dropout, precision }');
   let spec: ResolvedModelSpec;
   try {
     spec = resolveModelSpec(value as unknown as ModelSpec);

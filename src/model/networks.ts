@@ -3,6 +3,7 @@
 // implements more (`Kernel.createNetwork`) is asked next; every other case runs on the family's
 // readable reference (stack.ts).
 // Dimension key: H = hiddenSize, V = vocabSize, T = window length, B = streams.
+import { ConfigError } from '../errors.js';
 import type { Kernel, Model } from './kernel.js';
 import { defaultKernel } from './kernels.js';
 import type { Network } from './network.js';
@@ -35,7 +36,11 @@ export function createNetwork(spec: ModelSpec, vocabSize: number, options: Netwo
   if (isClassicSpec(s) && batchSize === 1 && s.dropout === 0) {
     return classicNetwork(kernel, kernel.createModel(s.hiddenSize, vocabSize, maxSeqLength));
   }
-  return kernel.createNetwork?.(s, vocabSize, maxSeqLength, batchSize) ?? createStackNetwork(s, vocabSize, maxSeqLength, batchSize);
+  const net = kernel.createNetwork?.(s, vocabSize, maxSeqLength, batchSize);
+  if (net !== undefined) return net;
+  // The readable reference computes in float64 only: float32 is the batched kernels' option.
+  if (s.precision === 'f32') throw new ConfigError('precision', s.precision, `'f64' with the ${kernel.name} kernel (float32 runs on the wasm and js kernels)`);
+  return createStackNetwork(s, vocabSize, maxSeqLength, batchSize);
 }
 
 /**

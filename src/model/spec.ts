@@ -7,6 +7,11 @@ export const MODEL_TYPES = ['rnn', 'lstm', 'gru'] as const;
 /** One of {@link MODEL_TYPES}. */
 export type ModelType = (typeof MODEL_TYPES)[number];
 
+/** The float widths the gated kernels compute in: `f64` (the default and the oracle) or `f32`. */
+export const PRECISIONS = ['f64', 'f32'] as const;
+/** One of {@link PRECISIONS}. */
+export type Precision = (typeof PRECISIONS)[number];
+
 /**
  * A model: `{ type, hiddenSize, layers = 1, dropout = 0 }`. The equations are PyTorch's `nn.RNN` (tanh),
  * `nn.LSTM` and `nn.GRU` stacked `layers` deep over a one-hot input, then `Linear(H, V)` and softmax.
@@ -20,10 +25,19 @@ export interface ModelSpec {
   readonly layers?: number;
   /** p, dropout on the output of every layer while training, in [0, 1). Default 0. */
   readonly dropout?: number;
+  /**
+   * The float width of the window's arithmetic, `f64` (default) or `f32`: with `f32` the LSTM and GRU
+   * compute each window in float32 (parameters, gradients and optimizer state stay float64). The
+   * vanilla RNN computes in float64 only.
+   */
+  readonly precision?: Precision;
 }
 
-/** A {@link ModelSpec} with every default filled in. */
-export type ResolvedModelSpec = Required<ModelSpec>;
+/**
+ * A {@link ModelSpec} with every default filled in; `precision` is present only when it is `f32`
+ * (absent means float64, so specs written before it existed read the same).
+ */
+export type ResolvedModelSpec = Required<Omit<ModelSpec, 'precision'>> & { readonly precision?: 'f32' };
 
 /** The classic model with hidden size `hiddenSize` (100 in the classic script). */
 export function classicSpec(hiddenSize = 100): ResolvedModelSpec {
@@ -41,12 +55,14 @@ export function classicSpec(hiddenSize = 100): ResolvedModelSpec {
  */
 export function resolveModelSpec(spec: ModelSpec): ResolvedModelSpec {
   if (typeof spec !== 'object' || spec === null) throw new ConfigError('model', spec, 'a model spec object');
-  const { type, hiddenSize, layers = 1, dropout = 0 } = spec;
+  const { type, hiddenSize, layers = 1, dropout = 0, precision = 'f64' } = spec;
   if (!(MODEL_TYPES as readonly string[]).includes(type)) throw new ConfigError('model.type', type, `one of ${MODEL_TYPES.join(', ')}`);
   requireInteger('hiddenSize', hiddenSize);
   requireInteger('layers', layers);
   if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) throw new ConfigError('dropout', dropout, 'a number in [0, 1)');
-  return { type, hiddenSize, layers, dropout };
+  if (!(PRECISIONS as readonly string[]).includes(precision)) throw new ConfigError('precision', precision, `one of ${PRECISIONS.join(', ')}`);
+  if (precision === 'f32' && type === 'rnn') throw new ConfigError('precision', precision, "'f64' for the rnn model (float32 is for lstm and gru)");
+  return precision === 'f32' ? { type, hiddenSize, layers, dropout, precision } : { type, hiddenSize, layers, dropout };
 }
 
 /** True for the classic layout: a one-layer vanilla RNN (names Wxh, Whh, Why, bh, by; one hidden bias). */
@@ -58,5 +74,5 @@ export function isClassicSpec(spec: ModelSpec): boolean {
 export function describeSpec(spec: ModelSpec): string {
   const s = resolveModelSpec(spec);
   const layers = s.layers === 1 ? `hidden ${s.hiddenSize}` : `${s.layers} layers of ${s.hiddenSize}`;
-  return `${s.type}, ${layers}${s.dropout > 0 ? `, dropout ${s.dropout}` : ''}`;
+  return `${s.type}, ${layers}${s.dropout > 0 ? `, dropout ${s.dropout}` : ''}${s.precision === 'f32' ? ', float32' : ''}`;
 }

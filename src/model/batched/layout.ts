@@ -2,7 +2,9 @@
 // every layer's activations for the window, and the scratch of the backward pass, in one memory.
 // Dimension key: V = vocabSize, H = hiddenSize, L = layers, G = gates (LSTM 4: i, f, g, o; GRU 3:
 // r, z, n), B = streams, T = window length (≤ maxT), M = T·B positions. Activations are time-major:
-// row m = t·B + b, so the B streams of one step are B contiguous rows.
+// row m = t·B + b, so the B streams of one step are B contiguous rows. Offsets count elements of the
+// model's float width: doubles for f64, floats for f32 (then the memory holds float32 numbers only).
+import type { Precision } from '../spec.js';
 
 /** The gated families the batched kernels compute. */
 export type GatedType = 'lstm' | 'gru';
@@ -20,6 +22,8 @@ export interface BatchedShape {
   readonly maxSeqLength: number;
   /** True when dropout masks are applied to every layer's output (room for them and the masked outputs). */
   readonly dropout: boolean;
+  /** The float width of the memory; f64 when absent. */
+  readonly precision?: Precision;
 }
 
 /** One layer's tensors in the flat parameter buffer (element offsets into it). */
@@ -126,6 +130,8 @@ export interface BatchedLayout {
   readonly inputs: number;
   /** (maxM) i32: its targets. */
   readonly targets: number;
+  /** Bytes per float: 8 (f64) or 4 (f32). */
+  readonly elementBytes: 8 | 4;
   readonly bytes: number;
 }
 
@@ -136,10 +142,12 @@ export function batchedLayout(shape: BatchedShape): BatchedLayout {
   const GH = G * H;
   const maxM = maxSeqLength * B;
   const pl = paramLayout(type, V, H, L);
+  const elementBytes = shape.precision === 'f32' ? 4 : 8;
+  const align = 16 / elementBytes; // elements in 16 bytes
   let end = 0;
   const take = (n: number): number => {
     const at = end;
-    end += n + (n % 2);
+    end += Math.ceil(n / align) * align;
     return at;
   };
   const params = take(pl.count);
@@ -172,7 +180,8 @@ export function batchedLayout(shape: BatchedShape): BatchedLayout {
   const dcNext = take(B * H);
   const logits = take(maxM * V);
   const fcWT = take(H * V);
-  const ints = take(maxM); // 2·maxM i32 fit in maxM f64
+  const perFloat = elementBytes / 4; // i32 per float
+  const ints = take(Math.ceil((2 * maxM) / perFloat));
   return {
     shape,
     G,
@@ -198,8 +207,9 @@ export function batchedLayout(shape: BatchedShape): BatchedLayout {
     dcNext,
     logits,
     fcWT,
-    inputs: 2 * ints,
-    targets: 2 * ints + maxM,
-    bytes: 8 * end,
+    inputs: perFloat * ints,
+    targets: perFloat * ints + maxM,
+    elementBytes,
+    bytes: elementBytes * end,
   };
 }

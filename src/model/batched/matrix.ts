@@ -28,8 +28,15 @@ export interface MatrixOps {
   sumRows(src: number, rows: number, dst: number, n: number): void;
 }
 
-/** The building blocks as plain loops over `f` (doubles) and `ints` (the same memory as i32). */
-export function jsMatrixOps(f: Float64Array, ints: Int32Array): MatrixOps {
+/** A batched model's floats: doubles, or floats for `--precision f32`. */
+export type Floats = Float64Array | Float32Array;
+
+/**
+ * The building blocks as plain loops over `f` (doubles) and `ints` (the same memory as i32). Over a
+ * Float32Array every op but gemmNT is already float32 arithmetic (a sum of two floats, exact in a
+ * double, rounds once on the store); matrix32.ts gives the float32 gemmNT.
+ */
+export function jsMatrixOps(f: Floats, ints: Int32Array): MatrixOps {
   return {
     gemmNT(A, lda, B, ldb, C, ldc, M, N, K, accumulate) {
       const pairs = K & ~1;

@@ -5,12 +5,19 @@
 // The matrix work runs on MatrixOps: WebAssembly SIMD over a WebAssembly memory, or the same
 // recipe in plain loops over an ArrayBuffer; both give the same bits. Gate math, softmax and loss are
 // JavaScript with exp, log and tanh from math/elementary.ts.
+//
+// With `precision: 'f32'` the memory holds float32 numbers and the products are float32 ones
+// (matrix32.ts); gate math and softmax store every value as a float32 (each formula evaluated in a
+// double, rounded once on the store). The parameters, gradients and states the model shows stay
+// float64 arrays: the parameters are rounded into the memory at the start of every window and the
+// float32 gradients and state copied out at its end, so optimizers and checkpoints see doubles.
 import { exp, log } from '../../math/elementary.js';
 import { WASM_MAX_BYTES, WASM_PAGE, wasmApi } from '../wasmApi.js';
 import { gruBackward, gruForward } from './gru.js';
 import { batchedLayout, type BatchedLayout, type BatchedShape, type ParamLayout } from './layout.js';
 import { lstmBackward, lstmForward } from './lstm.js';
-import { jsMatrixOps, wasmMatrixAvailable, wasmMatrixOps, type MatrixOps } from './matrix.js';
+import { jsMatrixOps, wasmMatrixAvailable, wasmMatrixOps, type Floats, type MatrixOps } from './matrix.js';
+import { jsMatrixOps32, wasmMatrixOps32 } from './matrix32.js';
 import { fillRows, type BatchedContext } from './projections.js';
 import { threadedMatrixOps, type MatrixThreads } from './threads.js';
 
@@ -57,9 +64,11 @@ function allocate(
   backend: BatchedBackend,
   threads: MatrixThreads | undefined,
 ): { buffer: ArrayBufferLike; ops: MatrixOps; attachment?: { threads: MatrixThreads; id: number } } {
+  const f32 = layout.elementBytes === 4;
   if (backend === 'js') {
     const buffer = new ArrayBuffer(layout.bytes);
-    return { buffer, ops: jsMatrixOps(new Float64Array(buffer), new Int32Array(buffer)) };
+    const ints = new Int32Array(buffer);
+    return { buffer, ops: f32 ? jsMatrixOps32(new Float32Array(buffer), ints) : jsMatrixOps(new Float64Array(buffer), ints) };
   }
   const api = wasmApi();
   if (api === undefined || !wasmMatrixAvailable()) throw new Error('this runtime has no WebAssembly SIMD');
@@ -69,11 +78,12 @@ function allocate(
   const pages = Math.ceil(layout.bytes / WASM_PAGE);
   if (threads === undefined || threads.threads < 2) {
     const memory = new api.Memory({ initial: pages, maximum: pages });
-    return { buffer: memory.buffer, ops: wasmMatrixOps(memory) };
+    return { buffer: memory.buffer, ops: f32 ? wasmMatrixOps32(memory) : wasmMatrixOps(memory) };
   }
   const memory = new api.Memory({ initial: pages, maximum: pages, shared: true });
-  const id = threads.attach(memory);
-  return { buffer: memory.buffer, ops: threadedMatrixOps(wasmMatrixOps(memory, true), threads, id), attachment: { threads, id } };
+  const id = f32 ? threads.attach(memory, 'f32') : threads.attach(memory);
+  const local = f32 ? wasmMatrixOps32(memory, true) : wasmMatrixOps(memory, true);
+  return { buffer: memory.buffer, ops: threadedMatrixOps(local, threads, id), attachment: { threads, id } };
 }
 
 /**
@@ -84,7 +94,8 @@ function allocate(
 export function createBatchedModel(shape: BatchedShape, backend: BatchedBackend, threads?: MatrixThreads): BatchedModel {
   const layout = batchedLayout(shape);
   const { buffer, ops, attachment } = allocate(layout, backend, threads);
-  const f = new Float64Array(buffer);
+  const f32 = layout.elementBytes === 4;
+  const f: Floats = f32 ? new Float32Array(buffer) : new Float64Array(buffer);
   const ints = new Int32Array(buffer);
   const ctx: BatchedContext = { f, ops, layout };
   const { type, vocabSize: V, hiddenSize: H, layers: L, batchSize: B, maxSeqLength: maxT } = shape;
@@ -210,31 +221,54 @@ export function createBatchedModel(shape: BatchedShape, backend: BatchedBackend,
     }
   };
 
+  // float64 views of the memory, or (f32) float64 arrays of their own that each window rounds into
+  // the memory (params, hprev) and fills from it (grads, h).
+  const shown = (at: number, n: number): Float64Array => (f32 ? new Float64Array(n) : (f as Float64Array).subarray(at, at + n));
+  const params = shown(layout.params, pl.count);
+  const grads = shown(layout.grads, pl.count);
+  const hprev = shown(layout.hprev, B * S);
+  const h = shown(layout.hout, B * S);
+  const roundIn = (): void => {
+    if (!f32) return;
+    f.set(params, layout.params);
+    f.set(hprev, layout.hprev);
+  };
+  const copyOut = (withGrads: boolean): void => {
+    if (!f32) return;
+    if (withGrads) grads.set(f.subarray(layout.grads, layout.grads + pl.count));
+    h.set(f.subarray(layout.hout, layout.hout + B * S));
+  };
+
   const model: BatchedModel = {
     shape,
     backend,
     paramLayout: pl,
-    params: f.subarray(layout.params, layout.params + pl.count),
-    grads: f.subarray(layout.grads, layout.grads + pl.count),
+    params,
+    grads,
     stateSize: S,
-    hprev: f.subarray(layout.hprev, layout.hprev + B * S),
-    h: f.subarray(layout.hout, layout.hout + B * S),
+    hprev,
+    h,
     carry() {
-      f.copyWithin(layout.hprev, layout.hout, layout.hout + B * S);
+      if (f32) hprev.set(h);
+      else f.copyWithin(layout.hprev, layout.hout, layout.hout + B * S);
     },
     lossFun(inputs, targets, dropoutMasks) {
+      roundIn();
       const T = begin(inputs, targets);
       const masked = shape.dropout && dropoutMasks !== undefined;
       if (masked) setMasks(dropoutMasks, T);
       const loss = forward(T, masked);
       backward(T, masked);
       end(T);
+      copyOut(true);
       return loss;
     },
     loss(inputs, targets) {
+      roundIn();
       const T = begin(inputs, targets);
       const loss = forward(T, false);
       end(T);
+      copyOut(false);
       return loss;
     },
   };

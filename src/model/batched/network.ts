@@ -26,6 +26,7 @@ export function batchedNetworkBytes(spec: ResolvedModelSpec, vocabSize: number, 
     batchSize,
     maxSeqLength,
     dropout: spec.dropout > 0,
+    ...(spec.precision === 'f32' ? { precision: spec.precision } : {}),
   }).bytes;
 }
 
@@ -84,7 +85,16 @@ export function createBatchedNetwork(
 ): Network {
   if (spec.type !== 'lstm' && spec.type !== 'gru') throw new RangeError(`the batched kernels compute lstm and gru, not ${spec.type}`);
   const model = createBatchedModel(
-    { type: spec.type, vocabSize, hiddenSize: spec.hiddenSize, layers: spec.layers, batchSize, maxSeqLength, dropout: spec.dropout > 0 },
+    {
+      type: spec.type,
+      vocabSize,
+      hiddenSize: spec.hiddenSize,
+      layers: spec.layers,
+      batchSize,
+      maxSeqLength,
+      dropout: spec.dropout > 0,
+      ...(spec.precision === 'f32' ? { precision: spec.precision } : {}),
+    },
     backend,
     threads,
   );

@@ -4,6 +4,7 @@
 // The workers are unref'd: they never keep a process alive, and they end with it.
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { requireInteger } from '../../errors.js';
+import type { Precision } from '../spec.js';
 import type { WasmMemory } from '../wasmApi.js';
 import type { GemmArgs, MatrixThreads } from './threads.js';
 import { ACTIVE, ATTACH, DETACH, DONE, ERROR, GEMM, ID, OP, READY, SEQ, SLOT } from './threadProtocol.js';
@@ -95,9 +96,10 @@ export function createMatrixThreads(threads: number): MatrixThreads {
   let nextId = 1;
   return {
     threads,
-    attach(memory: WasmMemory) {
+    attach(memory: WasmMemory, precision?: Precision) {
       const id = nextId++;
-      for (const p of ports) p.postMessage(memory);
+      // A float32 memory goes with a word saying so (the workers then run gemm32.wat on it).
+      for (const p of ports) p.postMessage(precision === 'f32' ? { memory, precision } : memory);
       dispatch(ATTACH, id);
       finish();
       return id;

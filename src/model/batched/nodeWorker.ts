@@ -2,7 +2,7 @@
 // memories the calling thread attached. It never returns to its event loop: it sleeps in Atomics.wait
 // on the control block between jobs and takes attached memories from its port synchronously.
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { GEMM_SHARED_WASM } from '../wasm/kernelBytes.js';
+import { GEMM32_SHARED_WASM, GEMM_SHARED_WASM } from '../wasm/kernelBytes.js';
 import { wasmApi, type WasmMemory } from '../wasmApi.js';
 import type { MatrixOps } from './matrix.js';
 import { ACTIVE, ATTACH, DETACH, DONE, ERROR, GEMM, ID, OP, READY, SEQ, SLOT } from './threadProtocol.js';
@@ -11,6 +11,7 @@ const { control, port, index } = workerData as { control: SharedArrayBuffer; por
 const ctrl = new Int32Array(control);
 const api = wasmApi()!; // the pool only starts workers where the calling thread has WebAssembly
 const module = new api.Module(GEMM_SHARED_WASM);
+let module32: object | undefined; // gemm32.wat, compiled when a float32 memory first arrives
 const instances = new Map<number, MatrixOps>();
 const slot = SLOT * index;
 
@@ -36,8 +37,11 @@ for (;;) {
         received = receiveMessageOnPort(port);
       }
       if (received === undefined) throw new Error('no memory arrived to attach');
-      const memory = received.message as WasmMemory;
-      instances.set(ctrl[ID]!, new api.Instance(module, { env: { memory } }).exports as MatrixOps);
+      const message = received.message as WasmMemory | { memory: WasmMemory; precision: 'f32' };
+      const f32 = 'precision' in message;
+      const memory = f32 ? message.memory : message;
+      const use = f32 ? (module32 ??= new api.Module(GEMM32_SHARED_WASM)) : module;
+      instances.set(ctrl[ID]!, new api.Instance(use, { env: { memory } }).exports as MatrixOps);
     } else if (op === DETACH) {
       instances.delete(ctrl[ID]!);
     }

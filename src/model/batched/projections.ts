@@ -2,11 +2,11 @@
 // window as one product (a row gather for layer 0's one-hot characters), and the weight gradients as
 // products over the window. Dimension key: see layout.ts (M = T·B time-major rows, G·H gate rows).
 import type { BatchedLayout } from './layout.js';
-import type { MatrixOps } from './matrix.js';
+import type { Floats, MatrixOps } from './matrix.js';
 
 /** What a layer's kernels work on. */
 export interface BatchedContext {
-  readonly f: Float64Array;
+  readonly f: Floats;
   readonly ops: MatrixOps;
   readonly layout: BatchedLayout;
 }
@@ -36,7 +36,7 @@ export function inputProjection(ctx: BatchedContext, k: number, M: number, bias:
 }
 
 /** Fills `dst`'s `rows` rows of n with the vector at `v`. */
-export function fillRows(f: Float64Array, v: number, dst: number, rows: number, n: number): void {
+export function fillRows(f: Floats, v: number, dst: number, rows: number, n: number): void {
   for (let m = 0; m < rows; m++) f.copyWithin(dst + m * n, v, v + n);
 }
 

@@ -5,6 +5,7 @@
 //
 // This file is free of Node APIs; the threads themselves come from a MatrixThreads implementation:
 // worker_threads in Node (node/threads.ts), none yet in browsers (one thread there).
+import type { Precision } from '../spec.js';
 import type { WasmMemory } from '../wasmApi.js';
 import type { MatrixOps } from './matrix.js';
 
@@ -15,8 +16,11 @@ export type GemmArgs = readonly [number, number, number, number, number, number,
 export interface MatrixThreads {
   /** Threads in all, the caller's included (≥ 1). */
   readonly threads: number;
-  /** Makes a shared WebAssembly memory known to every thread; returns its id for {@link run}. */
-  attach(memory: WasmMemory): number;
+  /**
+   * Makes a shared WebAssembly memory known to every thread; returns its id for {@link run}. With
+   * `precision` 'f32' the threads run the float32 products (gemm32.wat) on it.
+   */
+  attach(memory: WasmMemory, precision?: Precision): number;
   /** Forgets a memory attached before (the threads drop their instances over it). */
   detach(id: number): void;
   /**

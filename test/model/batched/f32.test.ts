@@ -1,0 +1,189 @@
+// The batched LSTM and GRU in float32 (`precision: 'f32'`): loss, gradients and final state against
+// the float64 model (itself checked against central differences and PyTorch) to ~1e-5 of each array's
+// largest value; WebAssembly and JavaScript float32 bit for bit; 1, 2 and 3 threads bit for bit; the
+// same bits run after run.
+import { expect } from 'chai';
+import seedrandom from 'seedrandom';
+import { wasmSimdAvailable, type MatrixThreads } from '../../../src/index.js';
+import type { GatedType } from '../../../src/model/batched/layout.js';
+import { wasmMatrixAvailable } from '../../../src/model/batched/matrix.js';
+import { jsMatrixOps32, wasmMatrixOps32 } from '../../../src/model/batched/matrix32.js';
+import { createBatchedModel, type BatchedBackend, type BatchedModel } from '../../../src/model/batched/model.js';
+import { createMatrixThreads } from '../../../src/model/batched/nodeThreads.js';
+import { wasmApi } from '../../../src/model/wasmApi.js';
+
+interface Case {
+  readonly type: GatedType;
+  readonly layers: number;
+  readonly batchSize: number;
+  readonly dropout: boolean;
+}
+
+// Sizes with ragged edges for the f32x4 products: H and V not multiples of 4.
+const V = 11;
+const H = 13;
+const T = 7;
+
+interface Run {
+  readonly loss: number;
+  readonly grads: Float64Array;
+  readonly h: Float64Array;
+}
+
+/** Two windows from seeded weights, state, inputs and masks: the second starts from the first's state. */
+function twoWindows(c: Case, model: BatchedModel, seed: string): Run[] {
+  const rng = seedrandom(seed);
+  for (let i = 0; i < model.params.length; i++) model.params[i] = (rng() * 2 - 1) * 0.6;
+  for (let i = 0; i < model.hprev.length; i++) model.hprev[i] = (rng() * 2 - 1) * 0.5;
+  const n = c.batchSize * T;
+  const runs: Run[] = [];
+  for (let w = 0; w < 2; w++) {
+    const inputs = new Int32Array(n).map(() => Math.floor(rng() * V));
+    const targets = new Int32Array(n).map(() => Math.floor(rng() * V));
+    const masks = c.dropout ? new Float64Array(c.layers * n * H).map(() => (rng() < 0.3 ? 0 : 1 / 0.7)) : undefined;
+    const loss = model.lossFun(inputs, targets, masks);
+    runs.push({ loss, grads: model.grads.slice(), h: model.h.slice() });
+    model.carry();
+  }
+  return runs;
+}
+
+const shapeOf = (c: Case, precision: 'f64' | 'f32') => ({
+  type: c.type,
+  vocabSize: V,
+  hiddenSize: H,
+  layers: c.layers,
+  batchSize: c.batchSize,
+  maxSeqLength: T,
+  dropout: c.dropout,
+  precision,
+});
+
+/** max |a − b| / max |b|. */
+function relativeError(a: Float64Array, b: Float64Array): number {
+  let err = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    err = Math.max(err, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(b[i]!));
+  }
+  return err / scale;
+}
+
+const CASES: Case[] = [];
+for (const type of ['lstm', 'gru'] as const) {
+  for (const layers of [1, 2]) for (const batchSize of [1, 3]) for (const dropout of [false, true]) CASES.push({ type, layers, batchSize, dropout });
+}
+
+describe('batched gated kernels in float32', function () {
+  const backends: BatchedBackend[] = wasmMatrixAvailable() ? ['wasm', 'js'] : ['js'];
+  for (const c of CASES) {
+    const label = `${c.type}, ${c.layers} layer(s), B ${c.batchSize}${c.dropout ? ', dropout masks' : ''}`;
+    it(`${label}: loss, every tensor's gradient and the state within 1e-5 of float64 (relative to each array's largest)`, function () {
+      const oracle = twoWindows(c, createBatchedModel(shapeOf(c, 'f64'), 'js'), label);
+      for (const backend of backends) {
+        const got = twoWindows(c, createBatchedModel(shapeOf(c, 'f32'), backend), label);
+        for (let w = 0; w < 2; w++) {
+          const o = oracle[w]!;
+          const g = got[w]!;
+          expect(Math.abs(g.loss - o.loss) / Math.abs(o.loss), `${backend} window ${w} loss`).to.be.below(1e-5);
+          expect(g.loss, 'float32 is not float64').to.not.equal(o.loss);
+          // Per tensor: the layout's tensors are the state dict's, back to back.
+          const model = createBatchedModel(shapeOf(c, 'f64'), 'js');
+          const bounds: Array<[number, number]> = [];
+          for (const p of model.paramLayout.layers) {
+            const G = p.bih - p.Whh;
+            bounds.push([p.Wih, p.Whh], [p.Whh, p.bih], [p.bih, p.bhh], [p.bhh, p.bhh + G / H]);
+          }
+          bounds.push([model.paramLayout.fcW, model.paramLayout.fcB], [model.paramLayout.fcB, model.paramLayout.count]);
+          for (const [from, to] of bounds) {
+            const err = relativeError(g.grads.subarray(from, to), o.grads.subarray(from, to));
+            expect(err, `${backend} window ${w} gradient [${from}, ${to})`).to.be.below(1e-5);
+          }
+          expect(relativeError(g.h, o.h), `${backend} window ${w} state`).to.be.below(1e-5);
+        }
+      }
+    });
+  }
+
+  it('the WebAssembly and JavaScript float32 kernels give the same bits', function () {
+    if (!wasmMatrixAvailable()) this.skip();
+    for (const c of CASES) {
+      const label = `${c.type} ${c.layers} ${c.batchSize} ${c.dropout}`;
+      const wasm = twoWindows(c, createBatchedModel(shapeOf(c, 'f32'), 'wasm'), label);
+      const js = twoWindows(c, createBatchedModel(shapeOf(c, 'f32'), 'js'), label);
+      for (let w = 0; w < 2; w++) {
+        expect(wasm[w]!.loss, label).to.equal(js[w]!.loss);
+        expect(Array.from(wasm[w]!.grads), label).to.deep.equal(Array.from(js[w]!.grads));
+        expect(Array.from(wasm[w]!.h), label).to.deep.equal(Array.from(js[w]!.h));
+      }
+    }
+  });
+
+  it('the same seed gives the same bits run after run', function () {
+    const c: Case = { type: 'lstm', layers: 2, batchSize: 3, dropout: true };
+    const a = twoWindows(c, createBatchedModel(shapeOf(c, 'f32'), backends[0]!), 'again');
+    const b = twoWindows(c, createBatchedModel(shapeOf(c, 'f32'), backends[0]!), 'again');
+    for (let w = 0; w < 2; w++) {
+      expect(a[w]!.loss).to.equal(b[w]!.loss);
+      expect(Array.from(a[w]!.grads)).to.deep.equal(Array.from(b[w]!.grads));
+    }
+  });
+
+  it('gemm32.wat sums every element by the recipe of matrix32.ts, at every edge of its blocks', function () {
+    if (!wasmMatrixAvailable()) this.skip();
+    const api = wasmApi()!;
+    const memory = new api.Memory({ initial: 4 });
+    const wasm = wasmMatrixOps32(memory);
+    const f = new Float32Array(memory.buffer);
+    const copy = new Float32Array(f.length);
+    const js = jsMatrixOps32(copy, new Int32Array(copy.buffer));
+    const rng = seedrandom('gemm32');
+    for (const [M, N, K] of [[1, 1, 1], [3, 5, 7], [17, 9, 13], [2, 4, 8], [33, 12, 35], [5, 3, 64]] as const) {
+      for (const acc of [0, 1] as const) {
+        for (let i = 0; i < 20000; i++) f[i] = (rng() * 2 - 1) * 3;
+        copy.set(f.subarray(0, 20000));
+        const lda = K + 1;
+        const ldb = K + 2;
+        const ldc = N + 3;
+        wasm.gemmNT(0, lda, 4000, ldb, 8000, ldc, M, N, K, acc);
+        js.gemmNT(0, lda, 4000, ldb, 8000, ldc, M, N, K, acc);
+        expect(Array.from(f.subarray(8000, 8000 + M * ldc)), `${M}×${N}×${K}, acc ${acc}`).to.deep.equal(Array.from(copy.subarray(8000, 8000 + M * ldc)));
+      }
+    }
+  });
+
+  describe('on worker threads', function () {
+    let pools: MatrixThreads[] = [];
+    before(function () {
+      if (!wasmSimdAvailable()) this.skip();
+      pools = [createMatrixThreads(1), createMatrixThreads(2), createMatrixThreads(3)];
+    });
+    after(() => pools.forEach((p) => p.close()));
+
+    for (const type of ['lstm', 'gru'] as const) {
+      it(`${type}: 1, 2 and 3 threads give the same bits in float32 (losses, gradients, states over three windows)`, function () {
+        // Sizes at which every product is split (each is ≥ 2^17 multiply-adds), with odd edges.
+        const shape = { type, vocabSize: 37, hiddenSize: 70, layers: 2, batchSize: 9, maxSeqLength: 11, dropout: true, precision: 'f32' as const };
+        const models = pools.map((p) => createBatchedModel(shape, 'wasm', p));
+        const rng = seedrandom(type);
+        const params = models[0]!.params.map(() => (rng() * 2 - 1) * 0.3);
+        for (const m of models) m.params.set(params);
+        for (let w = 0; w < 3; w++) {
+          const n = shape.batchSize * shape.maxSeqLength;
+          const inputs = new Int32Array(n).map(() => Math.floor(rng() * shape.vocabSize));
+          const targets = new Int32Array(n).map(() => Math.floor(rng() * shape.vocabSize));
+          const masks = new Float64Array(shape.layers * n * shape.hiddenSize).map(() => (rng() < 0.2 ? 0 : 1.25));
+          const losses = models.map((m) => m.lossFun(inputs, targets, masks));
+          expect(losses[1]).to.equal(losses[0]);
+          expect(losses[2]).to.equal(losses[0]);
+          for (const m of models.slice(1)) {
+            expect(Array.from(m.grads)).to.deep.equal(Array.from(models[0]!.grads));
+            expect(Array.from(m.h)).to.deep.equal(Array.from(models[0]!.h));
+          }
+          for (const m of models) m.carry();
+        }
+      });
+    }
+  });
+});
