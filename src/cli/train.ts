@@ -5,7 +5,7 @@ import { recordLoss, snapshotTraining, type TrainingCheckpoint } from '../checkp
 import { ConfigError } from '../errors.js';
 import { modelParameterCount } from '../model/families.js';
 import { networkKernelName } from '../model/networks.js';
-import { MODEL_TYPES } from '../model/spec.js';
+import { MODEL_TYPES, PRECISIONS } from '../model/spec.js';
 import { OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES } from '../optimizers/registry.js';
 import type { Diagnostics } from '../operators/diagnostics.js';
 import type { Evaluation } from '../operators/evaluateEvery.js';
@@ -71,6 +71,13 @@ export const TRAIN_FLAGS: readonly FlagSpec[] = [
     value: 'NAME',
     help: 'compute kernel: auto (fastest available), wasm (WebAssembly SIMD), js, reference',
     default: 'auto',
+  },
+  {
+    name: 'precision',
+    kind: 'string',
+    value: 'P',
+    help: 'f64 or f32: the float width of the lstm/gru windows (f32: float32 kernels, weights and optimizer kept in float64; not for rnn; fixed for a run, read by --resume)',
+    default: 'f64',
   },
   {
     name: 'threads',
@@ -145,6 +152,10 @@ export function parseTrainOptions(argv: readonly string[]): TrainOptions | 'help
   if (model !== undefined && !(MODEL_TYPES as readonly string[]).includes(model)) {
     throw new UsageError(`--model must be one of ${MODEL_TYPES.join(', ')}, got ${JSON.stringify(model)}`);
   }
+  const precision = f.get('precision') as string | undefined;
+  if (precision !== undefined && !(PRECISIONS as readonly string[]).includes(precision)) {
+    throw new UsageError(`--precision must be one of ${PRECISIONS.join(', ')}, got ${JSON.stringify(precision)}`);
+  }
   const dropout = num('dropout');
   if (dropout !== undefined && !(dropout >= 0 && dropout < 1)) throw new UsageError(`--dropout must be a number in [0, 1), got ${dropout}`);
   const onNan = f.get('on-nan') as string | undefined;
@@ -162,6 +173,7 @@ export function parseTrainOptions(argv: readonly string[]): TrainOptions | 'help
     layers: num('layers'),
     batchSize: num('batch-size'),
     dropout,
+    precision,
     checkpoint: str('checkpoint'),
     checkpointEvery: num('checkpoint-every'),
     resume: str('resume'),
@@ -494,6 +506,7 @@ function runTraining(plan: TrainPlan, json: boolean, out: Output, threads: numbe
           layers: spec.layers,
           batchSize: plan.batchSize,
           dropout: spec.dropout,
+          precision: spec.precision ?? 'f64',
           learningRate: plan.optimizerSpec.learningRate ?? plan.hyperparameters.learningRate,
           optimizer: plan.optimizerSpec,
           clip: plan.hyperparameters.clip,

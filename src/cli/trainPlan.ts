@@ -15,7 +15,7 @@ import type { Vocabulary } from '../corpus/vocabulary.js';
 import { CheckpointError, CorpusError } from '../errors.js';
 import { createNetwork } from '../model/networks.js';
 import type { ModelParams } from '../model/tensors.js';
-import { isClassicSpec, resolveModelSpec, type ModelType, type ResolvedModelSpec } from '../model/spec.js';
+import { isClassicSpec, resolveModelSpec, type ModelType, type Precision, type ResolvedModelSpec } from '../model/spec.js';
 import { defaultKernel } from '../model/kernels.js';
 import { jsKernel } from '../model/jsKernel.js';
 import { heldOutLoss, type Evaluation } from '../operators/evaluateEvery.js';
@@ -35,6 +35,8 @@ export interface TrainOptions {
   readonly layers?: number;
   readonly batchSize?: number;
   readonly dropout?: number;
+  /** `--precision` as given. */
+  readonly precision?: Precision;
   readonly config: TrainConfig;
   readonly init: string | undefined;
   readonly json: boolean;
@@ -168,6 +170,10 @@ function split(corpus: Corpus, path: string, fraction: number, seqLength: number
 /** Builds the plan for a new run or a resumed one (see {@link TrainPlan}). */
 export function planTraining(opts: TrainOptions): TrainPlan {
   const planned = opts.resume !== undefined ? planResume(opts, opts.resume) : planFresh(opts);
+  if (planned.model.precision === 'f32' && planned.config.kernel?.name === 'reference') {
+    const why = opts.resume !== undefined ? `the run in ${opts.resume} is float32` : '--precision f32';
+    throw new UsageError(`--kernel reference computes in float64 only, but ${why}; use --kernel auto, wasm or js`);
+  }
   const checked = withMemoryChecked(planned, (opts.flags.get('kernel') ?? 'auto') === 'auto');
   // The loaded model is measured after the memory check: on the kernel it chose, and only once the
   // run is known to fit.
@@ -238,7 +244,11 @@ function planFresh(opts: TrainOptions): TrainPlan {
   const gated = type !== 'rnn';
   const hiddenSize = init?.spec.hiddenSize ?? opts.hiddenSize ?? (gated ? GATED_DEFAULTS.hiddenSize : 100);
   const layers = init?.spec.layers ?? opts.layers ?? (gated ? GATED_DEFAULTS.layers : 1);
-  const model = resolveModelSpec({ type, hiddenSize, layers, dropout: opts.dropout ?? 0 });
+  const precision = opts.precision ?? 'f64';
+  if (precision === 'f32' && !gated) {
+    throw new UsageError('--precision f32 is for --model lstm and gru; the rnn model computes in float64 only');
+  }
+  const model = resolveModelSpec({ type, hiddenSize, layers, dropout: opts.dropout ?? 0, precision });
   const batchSize = opts.batchSize ?? (gated ? GATED_DEFAULTS.batchSize : 1);
   const seqLength = c.seqLength ?? (gated ? GATED_DEFAULTS.seqLength : 25);
   if (gated) {
@@ -430,6 +440,8 @@ function planResume(opts: TrainOptions, file: string): TrainPlan {
   if (opts.model !== undefined && opts.model !== spec.type) conflict('model', opts.model, spec.type, 'model');
   if (opts.layers !== undefined && opts.layers !== spec.layers) conflict('layers', opts.layers, spec.layers, 'layers');
   if (opts.dropout !== undefined && opts.dropout !== spec.dropout) conflict('dropout', opts.dropout, spec.dropout, 'dropout');
+  const recordedPrecision = spec.precision ?? 'f64'; // checkpoints without the field are float64 runs
+  if (opts.precision !== undefined && opts.precision !== recordedPrecision) conflict('precision', opts.precision, recordedPrecision, 'precision');
   if (opts.batchSize !== undefined && opts.batchSize !== batchSize) conflict('batch-size', opts.batchSize, batchSize, 'batchSize');
   if (c.seqLength !== undefined && c.seqLength !== h.seqLength) conflict('seq-length', c.seqLength, h.seqLength, 'seqLength');
   if (c.seed !== undefined && String(c.seed) !== String(h.seed)) conflict('seed', c.seed, h.seed, 'seed');

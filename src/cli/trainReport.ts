@@ -24,7 +24,7 @@ export function trainHeader(plan: TrainPlan, threads = 1): string[] {
   const lines = [
     `data has ${formatInteger(plan.corpusLength)} characters, ${V} unique.`,
     `model: ${modelWords(plan.model, plan.batchSize)}, seq length ${plan.seqLength}, ${formatInteger(modelParameterCount(plan.model, V))} parameters; ` +
-      `${spec.name}, learning rate ${spec.learningRate ?? h.learningRate}${schedule}; ${clip}; kernel ${networkKernelName(plan.model, plan.batchSize, plan.config.kernel)}${threads > 1 ? `, ${threads} threads` : ''}`,
+      `${spec.name}, learning rate ${spec.learningRate ?? h.learningRate}${schedule}; ${clip}; kernel ${networkKernelName(plan.model, plan.batchSize, plan.config.kernel)}${plan.model.precision === 'f32' ? ', float32' : ''}${threads > 1 ? `, ${threads} threads` : ''}`,
   ];
   const trained = formatInteger(plan.train.ids.length);
   if (plan.validation) {
