@@ -19,6 +19,7 @@ const HELP = `usage: npm run bench:gated -- [options]
   --threads LIST     thread counts, each ours and PyTorch's alike (default 1,2)
   --rounds N         alternating rounds, ours then PyTorch's (default 3; medians are reported)
   --iterations N     timed iterations a run, after one warm-up (default: a 8, b 3, c 2)
+  --precision P      f64 (default) or f32: ours with --precision P, PyTorch in the same dtype
   --no-torch         ours only
   --python PATH      the Python with torch (default /usr/bin/python3 when present, else python3)
   --corpus FILE      text to train on (default ../shared/data/tinyshakespeare.txt, else data/default-corpus.txt)
@@ -39,6 +40,7 @@ interface Options {
   threads: number[];
   models: GatedType[];
   rounds: number;
+  precision: 'f64' | 'f32';
   iterations: number | undefined;
   torch: boolean;
   python: string;
@@ -53,6 +55,7 @@ function parseOptions(argv: string[], root: string): Options {
     threads: [1, 2],
     models: ['lstm', 'gru'],
     rounds: 3,
+    precision: 'f64',
     iterations: undefined,
     torch: true,
     python: existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3',
@@ -78,6 +81,12 @@ function parseOptions(argv: string[], root: string): Options {
       case '--iterations':
         o.iterations = positiveInt(flag, value());
         return true;
+      case '--precision': {
+        const p = value();
+        if (p !== 'f64' && p !== 'f32') throw new Error(`--precision: f64 or f32, got ${p}`);
+        o.precision = p;
+        return true;
+      }
       case '--no-torch':
         o.torch = false;
         return true;
@@ -112,11 +121,11 @@ interface Job {
  * wrap, the batched wasm kernel's lossFun, clip-norm 5, Adam (lr 2e-3) over the flat buffer; PyTorch's
  * initialisation, uniform(±1/√H). Returns the seconds of each timed iteration (after one warm-up).
  */
-function ourRun(job: Job, corpus: Corpus, pool: MatrixThreads | undefined): number[] {
+function ourRun(job: Job, corpus: Corpus, pool: MatrixThreads | undefined, precision: 'f64' | 'f32'): number[] {
   const V = corpus.vocab.size;
   const H = job.hidden;
   const model = createBatchedModel(
-    { type: job.type, vocabSize: V, hiddenSize: H, layers: job.layers, batchSize: B, maxSeqLength: T, dropout: false },
+    { type: job.type, vocabSize: V, hiddenSize: H, layers: job.layers, batchSize: B, maxSeqLength: T, dropout: false, precision },
     'wasm',
     pool,
   );
@@ -173,7 +182,7 @@ function torchRun(job: Job, o: Options, root: string): TorchResult | string {
   const args = [
     join(root, 'bench/torch_gated.py'),
     ...['--model', job.type, '--layers', String(job.layers), '--hidden', String(job.hidden)],
-    ...['--batch', String(B), '--seq', String(T), '--dtype', 'f64', '--threads', String(job.threads)],
+    ...['--batch', String(B), '--seq', String(T), '--dtype', o.precision, '--threads', String(job.threads)],
     ...['--iterations', String(job.iterations), '--warmup', '1', '--corpus', o.corpus],
   ];
   const r = spawnSync(o.python, args, { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(job.threads) } });
@@ -200,11 +209,11 @@ function main(): void {
   const withTorch = o.torch && torchAvailable(o.python);
   const out = (line: string): boolean => process.stdout.write(`${line}\n`);
   out(
-    `corpus ${o.corpus} (${fmt(corpus.ids.length)} chars, vocab ${corpus.vocab.size}); B ${B}, T ${T}, Adam, clip-norm 5, float64; ` +
+    `corpus ${o.corpus} (${fmt(corpus.ids.length)} chars, vocab ${corpus.vocab.size}); B ${B}, T ${T}, Adam, clip-norm 5, ${o.precision === 'f32' ? 'float32' : 'float64'}; ` +
       `${o.rounds} rounds${withTorch ? ', ours and PyTorch alternating' : o.torch ? ' (no PyTorch: python3 -c "import torch" fails)' : ''}; medians; node ${process.version}\n`,
   );
-  out('| config | model | threads | ours chars/s | PyTorch f64 chars/s | ours / PyTorch |');
-  out('|---|---|---:|---:|---:|---:|');
+  out(`| config | model | threads | ours ${o.precision} chars/s | PyTorch ${o.precision} chars/s | ours / PyTorch | per round |`);
+  out('|---|---|---:|---:|---:|---:|---|');
   const results: object[] = [];
   const pools = new Map(o.threads.map((n) => [n, n > 1 ? createMatrixThreads(n) : undefined]));
   for (const config of o.configs) {
@@ -216,7 +225,7 @@ function main(): void {
       const ratios: number[] = [];
       let torchError: string | undefined;
       for (let r = 0; r < o.rounds; r++) {
-        const mine = (B * T) / median(ourRun(job, corpus, pools.get(threads)));
+        const mine = (B * T) / median(ourRun(job, corpus, pools.get(threads), o.precision));
         ours.push(mine);
         if (!withTorch || torchError) continue;
         const t = torchRun(job, o, root);
@@ -228,8 +237,9 @@ function main(): void {
       }
       const torchCell = theirs.length ? fmt(median(theirs)) : torchError ? `failed: ${torchError}` : '—';
       const ratioCell = ratios.length ? `${median(ratios).toFixed(2)}×` : '—';
-      out(`| (${config}) ${c.layers}×${c.hidden} | ${type} | ${threads} | ${fmt(median(ours))} | ${torchCell} | ${ratioCell} |`);
-      results.push({ ...job, batchSize: B, seqLength: T, ours, torch: theirs, ratios, torchError });
+      const rounds = ratios.map((x) => x.toFixed(2)).join(', ') || '—';
+      out(`| (${config}) ${c.layers}×${c.hidden} | ${type} | ${threads} | ${fmt(median(ours))} | ${torchCell} | ${ratioCell} | ${rounds} |`);
+      results.push({ ...job, precision: o.precision, batchSize: B, seqLength: T, ours, torch: theirs, ratios, torchError });
     }
   }
   for (const p of pools.values()) p?.close();

@@ -5,7 +5,7 @@ import { familyOf, modelParams } from '../families.js';
 import type { Network } from '../network.js';
 import type { ResolvedModelSpec } from '../spec.js';
 import { outputForward, stackWeights } from '../stack.js';
-import { batchedLayout } from './layout.js';
+import { batchedLayout, type BatchedShape, type GatedType } from './layout.js';
 import { WASM_MAX_BYTES } from '../wasmApi.js';
 import { createBatchedModel, type BatchedBackend } from './model.js';
 import { wasmMatrixAvailable } from './matrix.js';
@@ -16,10 +16,10 @@ export function batchedSupports(spec: ResolvedModelSpec): boolean {
   return spec.type === 'lstm' || spec.type === 'gru';
 }
 
-/** The bytes of a batched network's memory (parameters, gradients, activations, scratch). */
-export function batchedNetworkBytes(spec: ResolvedModelSpec, vocabSize: number, maxSeqLength: number, batchSize: number): number {
-  return batchedLayout({
-    type: spec.type as 'lstm' | 'gru',
+/** The batched model's shape for a spec of the gated families. */
+function shapeOf(spec: ResolvedModelSpec, vocabSize: number, maxSeqLength: number, batchSize: number): BatchedShape {
+  return {
+    type: spec.type as GatedType,
     vocabSize,
     hiddenSize: spec.hiddenSize,
     layers: spec.layers,
@@ -27,7 +27,12 @@ export function batchedNetworkBytes(spec: ResolvedModelSpec, vocabSize: number, 
     maxSeqLength,
     dropout: spec.dropout > 0,
     ...(spec.precision === 'f32' ? { precision: spec.precision } : {}),
-  }).bytes;
+  };
+}
+
+/** The bytes of a batched network's memory (parameters, gradients, activations, scratch). */
+export function batchedNetworkBytes(spec: ResolvedModelSpec, vocabSize: number, maxSeqLength: number, batchSize: number): number {
+  return batchedLayout(shapeOf(spec, vocabSize, maxSeqLength, batchSize)).bytes;
 }
 
 /**
@@ -84,20 +89,7 @@ export function createBatchedNetwork(
   threads?: MatrixThreads,
 ): Network {
   if (spec.type !== 'lstm' && spec.type !== 'gru') throw new RangeError(`the batched kernels compute lstm and gru, not ${spec.type}`);
-  const model = createBatchedModel(
-    {
-      type: spec.type,
-      vocabSize,
-      hiddenSize: spec.hiddenSize,
-      layers: spec.layers,
-      batchSize,
-      maxSeqLength,
-      dropout: spec.dropout > 0,
-      ...(spec.precision === 'f32' ? { precision: spec.precision } : {}),
-    },
-    backend,
-    threads,
-  );
+  const model = createBatchedModel(shapeOf(spec, vocabSize, maxSeqLength, batchSize), backend, threads);
   const params = modelParams(spec, vocabSize, model.params);
   const grads = modelParams(spec, vocabSize, model.grads);
   const family = familyOf(spec.type);

@@ -1,15 +1,13 @@
 // The batched LSTM and GRU in float32 (`precision: 'f32'`): loss, gradients and final state against
 // the float64 model (itself checked against central differences and PyTorch) to ~1e-5 of each array's
-// largest value; WebAssembly and JavaScript float32 bit for bit; 1, 2 and 3 threads bit for bit; the
-// same bits run after run.
+// largest value; WebAssembly and JavaScript float32 bit for bit; the same bits run after run (1, 2 and
+// 3 threads: threads.test.ts).
 import { expect } from 'chai';
 import seedrandom from 'seedrandom';
-import { wasmSimdAvailable, type MatrixThreads } from '../../../src/index.js';
 import type { GatedType } from '../../../src/model/batched/layout.js';
 import { wasmMatrixAvailable } from '../../../src/model/batched/matrix.js';
 import { jsMatrixOps32, wasmMatrixOps32 } from '../../../src/model/batched/matrix32.js';
 import { createBatchedModel, type BatchedBackend, type BatchedModel } from '../../../src/model/batched/model.js';
-import { createMatrixThreads } from '../../../src/model/batched/nodeThreads.js';
 import { wasmApi } from '../../../src/model/wasmApi.js';
 
 interface Case {
@@ -150,40 +148,6 @@ describe('batched gated kernels in float32', function () {
         js.gemmNT(0, lda, 4000, ldb, 8000, ldc, M, N, K, acc);
         expect(Array.from(f.subarray(8000, 8000 + M * ldc)), `${M}×${N}×${K}, acc ${acc}`).to.deep.equal(Array.from(copy.subarray(8000, 8000 + M * ldc)));
       }
-    }
-  });
-
-  describe('on worker threads', function () {
-    let pools: MatrixThreads[] = [];
-    before(function () {
-      if (!wasmSimdAvailable()) this.skip();
-      pools = [createMatrixThreads(1), createMatrixThreads(2), createMatrixThreads(3)];
-    });
-    after(() => pools.forEach((p) => p.close()));
-
-    for (const type of ['lstm', 'gru'] as const) {
-      it(`${type}: 1, 2 and 3 threads give the same bits in float32 (losses, gradients, states over three windows)`, function () {
-        // Sizes at which every product is split (each is ≥ 2^17 multiply-adds), with odd edges.
-        const shape = { type, vocabSize: 37, hiddenSize: 70, layers: 2, batchSize: 9, maxSeqLength: 11, dropout: true, precision: 'f32' as const };
-        const models = pools.map((p) => createBatchedModel(shape, 'wasm', p));
-        const rng = seedrandom(type);
-        const params = models[0]!.params.map(() => (rng() * 2 - 1) * 0.3);
-        for (const m of models) m.params.set(params);
-        for (let w = 0; w < 3; w++) {
-          const n = shape.batchSize * shape.maxSeqLength;
-          const inputs = new Int32Array(n).map(() => Math.floor(rng() * shape.vocabSize));
-          const targets = new Int32Array(n).map(() => Math.floor(rng() * shape.vocabSize));
-          const masks = new Float64Array(shape.layers * n * shape.hiddenSize).map(() => (rng() < 0.2 ? 0 : 1.25));
-          const losses = models.map((m) => m.lossFun(inputs, targets, masks));
-          expect(losses[1]).to.equal(losses[0]);
-          expect(losses[2]).to.equal(losses[0]);
-          for (const m of models.slice(1)) {
-            expect(Array.from(m.grads)).to.deep.equal(Array.from(models[0]!.grads));
-            expect(Array.from(m.h)).to.deep.equal(Array.from(models[0]!.h));
-          }
-          for (const m of models) m.carry();
-        }
-      });
     }
   });
 });

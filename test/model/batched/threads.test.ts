@@ -20,10 +20,10 @@ describe('batched kernels on worker threads', function () {
   });
   after(() => pools.forEach((p) => p.close()));
 
-  for (const type of ['lstm', 'gru'] as const) {
-    it(`${type}: 1, 2 and 3 threads give the same bits (losses, gradients, states over three windows)`, function () {
+  for (const [type, precision] of [['lstm', 'f64'], ['gru', 'f64'], ['lstm', 'f32'], ['gru', 'f32']] as const) {
+    it(`${type} ${precision}: 1, 2 and 3 threads give the same bits (losses, gradients, states over three windows)`, function () {
       // Sizes at which every product is split (each is ≥ 2^17 multiply-adds), with odd edges.
-      const shape = { type, vocabSize: 37, hiddenSize: 70, layers: 2, batchSize: 9, maxSeqLength: 11, dropout: true };
+      const shape = { type, vocabSize: 37, hiddenSize: 70, layers: 2, batchSize: 9, maxSeqLength: 11, dropout: true, precision };
       const models = pools.map((p) => createBatchedModel(shape, 'wasm', p));
       const rng = seedrandom(type);
       const params = models[0]!.params.map(() => (rng() * 2 - 1) * 0.3);
