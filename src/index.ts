@@ -30,11 +30,13 @@ export {
 export type { Kernel, Model } from './model/kernel.js';
 export {
   MODEL_TYPES,
+  PRECISIONS,
   classicSpec,
   resolveModelSpec,
   isClassicSpec,
   describeSpec,
   type ModelType,
+  type Precision,
   type ModelSpec,
   type ResolvedModelSpec,
 } from './model/spec.js';

@@ -3,7 +3,10 @@
 // largest value; WebAssembly and JavaScript float32 bit for bit; the same bits run after run (1, 2 and
 // 3 threads: threads.test.ts).
 import { expect } from 'chai';
+import { lastValueFrom, toArray } from 'rxjs';
 import seedrandom from 'seedrandom';
+import { ConfigError, createCorpus, createNetwork, referenceKernel, resolveModelSpec, trainingSteps } from '../../../src/index.js';
+import { defaultCorpusText } from '../../helpers.js';
 import type { GatedType } from '../../../src/model/batched/layout.js';
 import { wasmMatrixAvailable } from '../../../src/model/batched/matrix.js';
 import { jsMatrixOps32, wasmMatrixOps32 } from '../../../src/model/batched/matrix32.js';
@@ -149,5 +152,21 @@ describe('batched gated kernels in float32', function () {
         expect(Array.from(f.subarray(8000, 8000 + M * ldc)), `${M}×${N}×${K}, acc ${acc}`).to.deep.equal(Array.from(copy.subarray(8000, 8000 + M * ldc)));
       }
     }
+  });
+
+  it('the library: precision in the model spec trains in float32 through the pipeline; rnn and the reference kernel refuse it', async function () {
+    const corpus = createCorpus(defaultCorpusText());
+    const losses = (precision: 'f64' | 'f32'): Promise<number[]> =>
+      lastValueFrom(
+        trainingSteps(corpus, { model: { type: 'lstm', hiddenSize: 12, layers: 2, precision }, batchSize: 4, seqLength: 16, iterations: 3, sampleEvery: 0 }).pipe(toArray()),
+      ).then((steps) => steps.map((s) => s.loss));
+    const [f64, f32] = [await losses('f64'), await losses('f32')];
+    expect(f32[0]).to.not.equal(f64[0]);
+    expect(Math.abs(f32[0]! - f64[0]!) / f64[0]!).to.be.below(1e-5);
+    expect(resolveModelSpec({ type: 'gru', hiddenSize: 4, precision: 'f32' })).to.deep.equal({ type: 'gru', hiddenSize: 4, layers: 1, dropout: 0, precision: 'f32' });
+    expect(resolveModelSpec({ type: 'gru', hiddenSize: 4, precision: 'f64' })).to.not.have.property('precision');
+    expect(() => resolveModelSpec({ type: 'rnn', hiddenSize: 4, precision: 'f32' })).to.throw(ConfigError, /precision/);
+    expect(() => resolveModelSpec({ type: 'gru', hiddenSize: 4, precision: 'f16' as 'f32' })).to.throw(ConfigError, /one of f64, f32/);
+    expect(() => createNetwork({ type: 'gru', hiddenSize: 4, precision: 'f32' }, 5, { kernel: referenceKernel, maxSeqLength: 4 })).to.throw(ConfigError, /reference kernel/);
   });
 });
