@@ -51,6 +51,16 @@ describe('CLI --precision', function () {
     expect(numbers(js.stdout)).to.deep.equal(numbers(wasm.stdout));
   });
 
+  it('f32: --threads 1 and --threads 2 print the same losses, samples and validation losses', () => {
+    // Sizes at which the products are split between threads (each ≥ 2^17 multiply-adds).
+    const args = ['train', '--model', 'gru', '--hidden-size', '72', '--layers', '2', '--batch-size', '8', '--seq-length', '24', '--precision', 'f32'];
+    const run = (threads: string): string[] =>
+      linesOfType(ok(runCli([...args, '--iterations', '6', '--sample-every', '3', '--eval-every', '3', '--threads', threads, '--json'], dir)).stdout, 'loss', 'sample', 'val');
+    const one = run('1');
+    expect(one.length).to.be.above(4);
+    expect(run('2')).to.deep.equal(one);
+  });
+
   it('a resume with a contradicting --precision is a usage error and leaves the checkpoint as it was', () => {
     ok(runCli(['train', '--model', 'gru', ...SMALL, '--iterations', '3', '--checkpoint', 'g.json'], dir));
     const before = readFileSync(join(dir, 'g.json'));
