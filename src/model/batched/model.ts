@@ -76,7 +76,7 @@ function allocate(
     throw new RangeError(`the model needs ${layout.bytes} bytes, more than a WebAssembly memory holds (${WASM_MAX_BYTES})`);
   }
   const pages = Math.ceil(layout.bytes / WASM_PAGE);
-  if (threads === undefined || threads.threads < 2) {
+  if (threads === undefined || threads.threads < 2 || (f32 && threads.float32 !== true)) {
     const memory = new api.Memory({ initial: pages, maximum: pages });
     return { buffer: memory.buffer, ops: f32 ? wasmMatrixOps32(memory) : wasmMatrixOps(memory) };
   }

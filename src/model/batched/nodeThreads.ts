@@ -96,6 +96,7 @@ export function createMatrixThreads(threads: number): MatrixThreads {
   let nextId = 1;
   return {
     threads,
+    float32: true,
     attach(memory: WasmMemory, precision?: Precision) {
       const id = nextId++;
       // A float32 memory goes with a word saying so (the workers then run gemm32.wat on it).

@@ -21,6 +21,11 @@ export interface MatrixThreads {
    * `precision` 'f32' the threads run the float32 products (gemm32.wat) on it.
    */
   attach(memory: WasmMemory, precision?: Precision): number;
+  /**
+   * True when the threads can run float32 products (attach honours `precision`). A float32 model
+   * given threads without it computes on the calling thread alone: the same bits, slower.
+   */
+  readonly float32?: boolean;
   /** Forgets a memory attached before (the threads drop their instances over it). */
   detach(id: number): void;
   /**

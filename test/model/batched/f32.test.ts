@@ -9,6 +9,7 @@ import { ConfigError, createCorpus, createNetwork, referenceKernel, resolveModel
 import { defaultCorpusText } from '../../helpers.js';
 import type { GatedType } from '../../../src/model/batched/layout.js';
 import { wasmMatrixAvailable } from '../../../src/model/batched/matrix.js';
+import type { MatrixThreads } from '../../../src/model/batched/threads.js';
 import { jsMatrixOps32, wasmMatrixOps32 } from '../../../src/model/batched/matrix32.js';
 import { createBatchedModel, type BatchedBackend, type BatchedModel } from '../../../src/model/batched/model.js';
 import { wasmApi } from '../../../src/model/wasmApi.js';
@@ -168,5 +169,24 @@ describe('batched gated kernels in float32', function () {
     expect(() => resolveModelSpec({ type: 'rnn', hiddenSize: 4, precision: 'f32' })).to.throw(ConfigError, /precision/);
     expect(() => resolveModelSpec({ type: 'gru', hiddenSize: 4, precision: 'f16' as 'f32' })).to.throw(ConfigError, /one of f64, f32/);
     expect(() => createNetwork({ type: 'gru', hiddenSize: 4, precision: 'f32' }, 5, { kernel: referenceKernel, maxSeqLength: 4 })).to.throw(ConfigError, /reference kernel/);
+  });
+
+  it('threads that cannot run float32 products are not used for a float32 model (the same bits on one thread)', function () {
+    if (!wasmMatrixAvailable()) this.skip();
+    const c: Case = { type: 'gru', layers: 2, batchSize: 3, dropout: false };
+    const f64Only: MatrixThreads = {
+      threads: 2,
+      attach: () => {
+        throw new Error('attached a float32 memory to float64-only threads');
+      },
+      detach: () => undefined,
+      run: () => {
+        throw new Error('ran a product on float64-only threads');
+      },
+      close: () => undefined,
+    };
+    const alone = twoWindows(c, createBatchedModel(shapeOf(c, 'f32'), 'wasm'), 'pool');
+    const pooled = twoWindows(c, createBatchedModel(shapeOf(c, 'f32'), 'wasm', f64Only), 'pool');
+    expect(pooled.map((r) => r.loss)).to.deep.equal(alone.map((r) => r.loss));
   });
 });
