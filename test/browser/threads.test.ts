@@ -14,7 +14,19 @@ import type { StudioCommand, StudioEvent } from '../../src/web/protocol.js';
 import { studioSession } from '../../src/web/session.js';
 import { FAMILY_DEFAULTS, SETTING_FIELDS, type StudioSettings } from '../../src/web/settings.js';
 import { DEFAULT_CORPUS, removeDir, tempDir } from '../cli/helpers.js';
-import { chromiumOrSkipNotice, downloadsTo, launchChromium, openPage, serveStatic, type Chromium, type OpenedPage, type StaticServer } from './harness.js';
+import {
+  chromiumOrSkipNotice,
+  downloadsTo,
+  launchChromium,
+  openPage,
+  serveStatic,
+  setValue,
+  textOf,
+  waitForPhase,
+  type Chromium,
+  type OpenedPage,
+  type StaticServer,
+} from './harness.js';
 
 /** Large enough that the products split between threads (threads.ts: MIN_SPLIT), small enough to be quick. */
 const CONFIG = { hiddenSize: 64, layers: 2, batchSize: 8, seqLength: 32, iterations: 24, sampleEvery: 8, sampleLength: 60, evalEvery: 12 };
@@ -23,23 +35,8 @@ const FIELD_IDS: Record<keyof typeof CONFIG, string> = {
   iterations: 'iterations', sampleEvery: 'sample-every', sampleLength: 'sample-length', evalEvery: 'eval-every',
 };
 
-const textOf = (page: Page, selector: string): Promise<string> => page.$eval(selector, (el) => el.textContent ?? '');
 
-async function setValue(page: Page, selector: string, value: string): Promise<void> {
-  await page.$eval(
-    selector,
-    (el, v) => {
-      (el as HTMLInputElement).value = v;
-      el.dispatchEvent(new Event('input', { bubbles: true }));
-      el.dispatchEvent(new Event('change', { bubbles: true }));
-    },
-    value,
-  );
-}
 
-async function waitForPhase(page: Page, phase: string, timeout = 120_000): Promise<void> {
-  await page.waitForFunction((p) => document.getElementById('phase')!.textContent === p, { timeout, polling: 20 }, phase);
-}
 
 /** The same run in Node: the studio session, on `threads` threads, its checkpoint and samples. */
 async function nodeRun(settings: StudioSettings, threads: number): Promise<{ checkpoint: string; samples: string[] }> {
@@ -122,7 +119,7 @@ describe('studio threads in Chromium', function () {
     const dir = join(work, `${model}-${threads}`);
     const waitForDownload = await downloadsTo(chromium!.browser, dir);
     await page.click('#start');
-    await waitForPhase(page, 'stopped');
+    await waitForPhase(page, 'stopped', 120_000);
     const shown = await textOf(page, '#threads');
     const samples = await page.$$eval('#samples > *', (els) => els.map((e) => e.textContent ?? ''));
     await page.click('#download-checkpoint');
@@ -157,7 +154,7 @@ describe('studio threads in Chromium', function () {
     await configure(page, 'lstm', 1);
     await page.$eval('#thread-count', (el) => ((el as HTMLInputElement).value = '2')); // as if it were chosen anyway
     await page.click('#start');
-    await waitForPhase(page, 'stopped');
+    await waitForPhase(page, 'stopped', 120_000);
     expect(await textOf(page, '#threads')).to.equal('1');
     expect(await textOf(page, '#threads-note')).to.match(/not cross-origin isolated/);
     expect(await textOf(page, '#iteration')).to.equal(String(CONFIG.iterations));
@@ -177,7 +174,7 @@ describe('studio threads in Chromium', function () {
       expect(await textOf(page, '#threads')).to.equal('3');
       expect(workerCount(page), `cycle ${cycle}: the training worker and two matrix workers`).to.equal(idle + 2);
       await page.click('#stop');
-      await waitForPhase(page, 'stopped');
+      await waitForPhase(page, 'stopped', 120_000);
       const deadline = Date.now() + 10_000;
       while (workerCount(page) !== idle && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(workerCount(page), `cycle ${cycle}: after stop`).to.equal(idle);
@@ -190,7 +187,7 @@ describe('studio threads in Chromium', function () {
     const { page } = await open(broken!);
     await configure(page, 'gru', 2);
     await page.click('#start');
-    await waitForPhase(page, 'stopped');
+    await waitForPhase(page, 'stopped', 120_000);
     expect(await textOf(page, '#error')).to.match(/^Could not start 2 threads \(matrix worker 1 failed: .*broken on purpose.*\); training on one thread$/);
     expect(await textOf(page, '#threads')).to.equal('1');
     expect(await textOf(page, '#iteration')).to.equal(String(CONFIG.iterations));

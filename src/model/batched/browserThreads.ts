@@ -10,11 +10,10 @@
 import { requireInteger } from '../../errors.js';
 import { GEMM_SHARED_WASM } from '../wasm/kernelBytes.js';
 import { wasmApi, type WasmMemory } from '../wasmApi.js';
-import type { GemmArgs, MatrixThreads } from './threads.js';
-import { ACTIVE, ATTACH, DETACH, DONE, ERROR, GEMM, ID, OP, READY, SEQ, SLOT } from './threadProtocol.js';
+import { driveThreads } from './threadDriver.js';
+import type { MatrixThreads } from './threads.js';
+import { READY, SLOT } from './threadProtocol.js';
 
-/** How long a job may take before the pool gives up on its workers (a window's product takes ms). */
-const JOB_TIMEOUT_MS = 120_000;
 /** How long the workers may take to start. */
 const START_TIMEOUT_MS = 20_000;
 
@@ -84,10 +83,7 @@ export async function createBrowserMatrixThreads(threads: number, startWorker: (
   const control = new SharedArrayBuffer(4 * SLOT * (threads + 1));
   const ctrl = new Int32Array(control);
   const pool: PoolWorker[] = [];
-  let closed = false;
-  let failure: string | undefined;
   const close = (): void => {
-    closed = true;
     for (const w of pool.splice(0)) w.terminate();
   };
   try {
@@ -95,7 +91,6 @@ export async function createBrowserMatrixThreads(threads: number, startWorker: (
       let ready = 0;
       const timer = setTimeout(() => reject(new Error(`${ready} of ${workers} matrix workers started within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
       const fail = (message: string): void => {
-        failure ??= message;
         clearTimeout(timer);
         reject(new Error(message));
       };
@@ -128,58 +123,8 @@ export async function createBrowserMatrixThreads(threads: number, startWorker: (
     throw new Error('the matrix workers did not report ready');
   }
 
-  let seq = Atomics.load(ctrl, SEQ);
-  const dispatch = (op: number, id: number): void => {
-    if (closed) throw new Error(failure ?? 'the thread pool is closed');
-    ctrl[OP] = op;
-    ctrl[ID] = id;
-    seq = (seq + 1) | 0;
-    Atomics.store(ctrl, SEQ, seq);
-    Atomics.notify(ctrl, SEQ);
-  };
-  const finish = (): void => {
-    const since = Date.now();
-    for (let t = 1; t <= workers; t++) {
-      for (let d = Atomics.load(ctrl, SLOT * t + DONE); d !== seq; d = Atomics.load(ctrl, SLOT * t + DONE)) {
-        if (Date.now() - since > JOB_TIMEOUT_MS) {
-          close();
-          throw new Error(`matrix workers stopped answering (worker ${t} busy for ${JOB_TIMEOUT_MS / 1000} s)`);
-        }
-        Atomics.wait(ctrl, SLOT * t + DONE, d, 1000);
-      }
-    }
-    if (Atomics.exchange(ctrl, ERROR, 0) !== 0) throw new Error('a matrix worker failed its part of a matrix product');
-  };
-
-  let nextId = 1;
-  return {
-    threads,
-    attach(memory: WasmMemory) {
-      const id = nextId++;
-      const message: PoolWorkerAttach = { memory };
-      for (const w of pool) w.postMessage(message);
-      dispatch(ATTACH, id);
-      finish();
-      return id;
-    },
-    detach(id) {
-      if (closed) return;
-      dispatch(DETACH, id);
-      finish();
-    },
-    run(id, parts: readonly GemmArgs[], own) {
-      for (let t = 1; t <= workers; t++) {
-        const part = parts[t - 1];
-        ctrl[SLOT * t + ACTIVE] = part ? 1 : 0;
-        if (part) ctrl.set(part, SLOT * t);
-      }
-      dispatch(GEMM, id);
-      try {
-        own();
-      } finally {
-        finish();
-      }
-    },
-    close,
-  };
+  return driveThreads(ctrl, threads, ['matrix workers', 'a matrix worker'], (memory) => {
+    const message: PoolWorkerAttach = { memory };
+    for (const w of pool) w.postMessage(message);
+  }, close);
 }
