@@ -68,6 +68,8 @@ export { referenceKernel, forward, backward } from './model/reference.js';
 export { jsKernel } from './model/jsKernel.js';
 export { wasmKernel, wasmKernelWithThreads, wasmSimdAvailable, WASM_MAX_BYTES } from './model/wasmKernel.js';
 export type { MatrixThreads } from './model/batched/threads.js';
+export { browserThreadsAvailable, createBrowserMatrixThreads } from './model/batched/browserThreads.js';
+export type { PoolWorker } from './model/batched/browserThreads.js';
 export {
   trainingMemoryBytes,
   rnnActivations,
