@@ -68,6 +68,8 @@ export { referenceKernel, forward, backward } from './model/rnn/classic/referenc
 export { jsKernel } from './model/rnn/classic/jsKernel.js';
 export { wasmKernel, wasmKernelWithThreads, wasmSimdAvailable, WASM_MAX_BYTES } from './model/rnn/classic/wasmKernel.js';
 export type { MatrixThreads } from './model/batched/threads.js';
+export { browserThreadsAvailable, createBrowserMatrixThreads } from './model/batched/browserThreads.js';
+export type { PoolWorker } from './model/batched/browserThreads.js';
 export {
   trainingMemoryBytes,
   rnnActivations,
