@@ -9,7 +9,7 @@ import type { Page } from 'puppeteer-core';
 import { Subject } from 'rxjs';
 import { buildStudio } from '../../scripts/web.js';
 import { createMatrixThreads } from '../../src/model/batched/nodeThreads.js';
-import { wasmKernelWithThreads } from '../../src/model/wasmKernel.js';
+import { wasmKernelWithThreads } from '../../src/model/rnn/classic/wasmKernel.js';
 import type { StudioCommand, StudioEvent } from '../../src/web/protocol.js';
 import { studioSession } from '../../src/web/session.js';
 import { FAMILY_DEFAULTS, SETTING_FIELDS, type StudioSettings } from '../../src/web/settings.js';

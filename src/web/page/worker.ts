@@ -6,7 +6,7 @@ import { concat, concatMap, defer, EMPTY, from, fromEvent, map, of, tap, type Ob
 import { browserThreadsAvailable, createBrowserMatrixThreads, type PoolWorker } from '../../model/batched/browserThreads.js';
 import type { MatrixThreads } from '../../model/batched/threads.js';
 import type { Kernel } from '../../model/kernel.js';
-import { wasmKernelWithThreads } from '../../model/wasmKernel.js';
+import { wasmKernelWithThreads } from '../../model/rnn/classic/wasmKernel.js';
 import type { StudioCommand, StudioEvent } from '../protocol.js';
 import { studioSession } from '../session.js';
 
