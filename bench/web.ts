@@ -8,11 +8,16 @@ import { Subject } from 'rxjs';
 import { buildStudio } from '../scripts/web.js';
 import type { StudioCommand, StudioEvent } from '../src/web/protocol.js';
 import { studioSession } from '../src/web/session.js';
-import { SETTING_FIELDS, type StudioSettings } from '../src/web/settings.js';
+import { FAMILY_DEFAULTS, SETTING_FIELDS, type StudioSettings } from '../src/web/settings.js';
 import { findChromium, launchChromium, mainThreadTasks, openPage, PROJECT_ROOT, serveStatic } from '../test/browser/harness.js';
 
 const HELP = `usage: npm run bench:web -- [options]
-  --hidden H         hidden size (default 100)
+  --model M          rnn (default), lstm or gru (these take the studio's family settings: 2 layers of 256,
+                     batch 32, seq 64, Adam 0.002, unless --hidden or --layers say otherwise)
+  --hidden H         hidden size (default 100 for rnn)
+  --layers L         recurrent layers (lstm, gru)
+  --threads N        threads of the page's run (the page is served cross-origin isolated; default 1)
+  --vs-threads M     compare the page at N threads with the page at M threads, instead of with Node
   --iterations N     iterations a round (default 6000)
   --rounds R         rounds, each one page run and one Node run, in alternating order (default 5)
   --out FILE         JSON output (default bench-results/web.json)
@@ -20,14 +25,18 @@ Trains on data/default-corpus.txt with the studio's defaults otherwise (seq 25, 
 sample every 100 iterations, validation every 250).`;
 
 interface Options {
-  hidden: number;
+  model: 'rnn' | 'lstm' | 'gru';
+  hidden: number | undefined;
+  layers: number | undefined;
+  threads: number;
+  vsThreads: number | undefined;
   iterations: number;
   rounds: number;
   out: string;
 }
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { hidden: 100, iterations: 6000, rounds: 5, out: join(PROJECT_ROOT, 'bench-results/web.json') };
+  const o: Options = { model: 'rnn', hidden: undefined, layers: undefined, threads: 1, vsThreads: undefined, iterations: 6000, rounds: 5, out: join(PROJECT_ROOT, 'bench-results/web.json') };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === '--help' || flag === '-h') {
@@ -43,7 +52,11 @@ function parseOptions(argv: string[]): Options {
       }
       return n;
     };
-    if (flag === '--hidden') o.hidden = positive();
+    if (flag === '--model' && (value === 'rnn' || value === 'lstm' || value === 'gru')) o.model = value;
+    else if (flag === '--hidden') o.hidden = positive();
+    else if (flag === '--layers') o.layers = positive();
+    else if (flag === '--threads') o.threads = positive();
+    else if (flag === '--vs-threads') o.vsThreads = positive();
     else if (flag === '--iterations') o.iterations = positive();
     else if (flag === '--rounds') o.rounds = positive();
     else if (flag === '--out' && value) o.out = value;
@@ -88,7 +101,14 @@ async function main(): Promise<void> {
   }
   const text = readFileSync(join(PROJECT_ROOT, 'data/default-corpus.txt'), 'utf8');
   const defaults = Object.fromEntries(SETTING_FIELDS.map((f) => [f.key, f.default])) as unknown as StudioSettings;
-  const settings: StudioSettings = { ...defaults, hiddenSize: o.hidden, iterations: o.iterations };
+  const settings: StudioSettings = {
+    ...defaults,
+    ...FAMILY_DEFAULTS[o.model],
+    modelType: o.model,
+    ...(o.hidden !== undefined ? { hiddenSize: o.hidden } : {}),
+    ...(o.layers !== undefined ? { layers: o.layers } : {}),
+    iterations: o.iterations,
+  };
   const site = join(PROJECT_ROOT, 'bench-results/web-site');
   await buildStudio(site);
   const server = await serveStatic(site);
@@ -96,13 +116,16 @@ async function main(): Promise<void> {
   const { page } = await openPage(chromium.browser, server.url);
 
   /** One run in the page: training milliseconds (the worker's count), and the main thread's longest stretches. */
-  const pageRun = async (trace = false): Promise<{ ms: number; longTasks: number[]; maxTimerLateMs: number; maxTaskCpuMs: number; maxTaskWallMs: number }> => {
+  const pageRun = async (trace = false, threads = o.threads): Promise<{ ms: number; longTasks: number[]; maxTimerLateMs: number; maxTaskCpuMs: number; maxTaskWallMs: number }> => {
     await page.reload({ waitUntil: 'load' });
     await page.waitForFunction('document.getElementById("corpus").value.length > 0');
     await page.evaluate(`(() => {
       const set = (id, v) => { const el = document.getElementById(id); el.value = v; el.dispatchEvent(new Event('input')); el.dispatchEvent(new Event('change')); };
-      set('hidden-size', '${o.hidden}');
+      set('model-type', '${settings.modelType}');
+      set('hidden-size', '${settings.hiddenSize}');
+      set('layers', '${settings.layers}');
       set('iterations', '${o.iterations}');
+      set('thread-count', '${threads}');
       window.__longTasks = [];
       new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push(e.duration); }).observe({ type: 'longtask' });
       // How late a 10 ms timer fires: what a user's click would wait for, at most.
@@ -117,8 +140,11 @@ async function main(): Promise<void> {
     const tasks = trace ? mainThreadTasks(await page.tracing.stop(), server.url) : [];
     const measured = (await page.evaluate(`(() => {
       clearInterval(window.__probe);
-      return { ms: Number(document.getElementById('elapsed').dataset.ms), longTasks: window.__longTasks, maxTimerLateMs: window.__late };
-    })()`)) as { ms: number; longTasks: number[]; maxTimerLateMs: number };
+      return { ms: Number(document.getElementById('elapsed').dataset.ms), longTasks: window.__longTasks, maxTimerLateMs: window.__late,
+        threads: Number(document.getElementById('threads').textContent), error: document.getElementById('error').textContent };
+    })()`)) as { ms: number; longTasks: number[]; maxTimerLateMs: number; threads: number; error: string };
+    if (measured.error) throw new Error(`the page says: ${measured.error}`);
+    if (settings.modelType !== 'rnn' && measured.threads !== threads) throw new Error(`the page ran ${measured.threads} threads, not ${threads}`);
     return {
       ...measured,
       maxTaskCpuMs: tasks.length > 0 ? Math.max(...tasks.map((t) => t.cpuMs)) : NaN,
@@ -126,7 +152,12 @@ async function main(): Promise<void> {
     };
   };
 
-  const chars = o.iterations * settings.seqLength;
+  const chars = o.iterations * settings.seqLength * settings.batchSize;
+  // The other program: Node's session, or the page at --vs-threads.
+  const vs = o.vsThreads;
+  const otherName = vs === undefined ? 'node' : `page ×${vs}`;
+  const thisName = vs === undefined ? 'page' : `page ×${o.threads}`;
+  const otherRun = async (): Promise<number> => (vs === undefined ? nodeRun(text, settings) : (await pageRun(false, vs)).ms);
   const rows: Array<{
     round: number;
     order: string;
@@ -139,21 +170,21 @@ async function main(): Promise<void> {
   }> = [];
   // A warm-up of each (JIT, caches), not counted.
   await pageRun();
-  await nodeRun(text, settings);
+  await otherRun();
   for (let r = 0; r < o.rounds; r++) {
     const pageFirst = r % 2 === 0;
     let p: Awaited<ReturnType<typeof pageRun>>;
     let n: number;
     if (pageFirst) {
       p = await pageRun();
-      n = await nodeRun(text, settings);
+      n = await otherRun();
     } else {
-      n = await nodeRun(text, settings);
+      n = await otherRun();
       p = await pageRun();
     }
     const row = {
       round: r + 1,
-      order: pageFirst ? 'page, node' : 'node, page',
+      order: pageFirst ? `${thisName}, ${otherName}` : `${otherName}, ${thisName}`,
       pageCharsPerSecond: (chars * 1000) / p.ms,
       nodeCharsPerSecond: (chars * 1000) / n,
       longTasks: p.longTasks,
@@ -163,8 +194,8 @@ async function main(): Promise<void> {
     };
     rows.push(row);
     console.log(
-      `round ${row.round} (${row.order}): page ${Math.round(row.pageCharsPerSecond)} chars/s, node ${Math.round(row.nodeCharsPerSecond)} chars/s, ` +
-        `page/node ${(row.pageCharsPerSecond / row.nodeCharsPerSecond).toFixed(3)}, long tasks ${row.longTasks.length}, ` +
+      `round ${row.round} (${row.order}): ${thisName} ${Math.round(row.pageCharsPerSecond)} chars/s, ${otherName} ${Math.round(row.nodeCharsPerSecond)} chars/s, ` +
+        `${thisName} / ${otherName} ${(row.pageCharsPerSecond / row.nodeCharsPerSecond).toFixed(3)}, long tasks ${row.longTasks.length}, ` +
         `timer late ≤ ${row.maxTimerLateMs.toFixed(1)} ms`,
     );
   }
@@ -178,7 +209,12 @@ async function main(): Promise<void> {
   const ratio = median(rows.map((x) => x.pageCharsPerSecond / x.nodeCharsPerSecond));
   const allLong = rows.flatMap((x) => x.longTasks);
   console.log('');
-  console.log(`| H ${o.hidden}, ${o.iterations} iterations, ${o.rounds} rounds | page (Chromium, worker) | Node | page / Node |`);
+  const what = `${settings.modelType} ${settings.layers}×${settings.hiddenSize}, B ${settings.batchSize}, T ${settings.seqLength}`;
+  console.log(
+    vs === undefined
+      ? `| ${what}, ${o.iterations} iterations, ${o.rounds} rounds | page (Chromium, worker, ${o.threads} thread${o.threads > 1 ? 's' : ''}) | Node (1 thread) | page / Node |`
+      : `| ${what}, ${o.iterations} iterations, ${o.rounds} rounds | page, ${o.threads} threads | page, ${vs} threads | ratio |`,
+  );
   console.log('|---|---:|---:|---:|');
   console.log(`| median chars/s | ${Math.round(pageMedian)} | ${Math.round(nodeMedian)} | ${ratio.toFixed(3)} |`);
   console.log('');

@@ -26,12 +26,23 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.safetensors': 'application/octet-stream',
 };
 
+/** How the server serves. */
+export interface ServeOptions {
+  /**
+   * Send `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`
+   * (default true), which make the page cross-origin isolated: shared memory, so the studio's
+   * LSTM/GRU training can use several threads. False serves a page that runs one thread.
+   */
+  readonly isolated?: boolean;
+}
+
 /**
  * Serves the files under `dir` on http://127.0.0.1:PORT/ (`port` 0 picks a free one). `/` and folder
  * paths serve their `index.html`; paths that leave `dir` are refused. Nothing is cached, so a rebuilt
  * page is seen on reload.
  */
-export function serveStatic(dir: string, port = 0): Promise<StaticServer> {
+export function serveStatic(dir: string, port = 0, options: ServeOptions = {}): Promise<StaticServer> {
+  const isolation = options.isolated === false ? {} : { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
   const root = resolve(dir);
   const server: Server = createServer((req, res) => {
     let path: string;
@@ -56,6 +67,7 @@ export function serveStatic(dir: string, port = 0): Promise<StaticServer> {
     res.writeHead(200, {
       'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
       'cache-control': 'no-store',
+      ...isolation,
     });
     createReadStream(file).pipe(res);
   });

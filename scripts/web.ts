@@ -1,7 +1,7 @@
 // The training studio's build and server: `npm run web:build` writes the static site to dist/web/,
 // `npm run web` builds it and serves it on 127.0.0.1 (`--port N`, default 8080).
 //
-// The site is four files (index.html, studio.css, studio.js, worker.js) plus source maps. esbuild
+// The site is five files (index.html, studio.css, studio.js, worker.js, gemm-worker.js) plus source maps. esbuild
 // bundles the page and the worker straight from the TypeScript sources; the corpora of data/ are
 // embedded in the page, so it works from any static file server, offline.
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -39,7 +39,11 @@ export async function buildStudio(outDir: string = DEFAULT_WEB_DIR): Promise<str
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   await build({
-    entryPoints: { studio: join(PAGE, 'main.ts'), worker: join(PAGE, 'worker.ts') },
+    entryPoints: {
+      studio: join(PAGE, 'main.ts'),
+      worker: join(PAGE, 'worker.ts'),
+      'gemm-worker': join(ROOT, 'src/model/batched/browserWorker.ts'),
+    },
     outdir: outDir,
     bundle: true,
     format: 'iife',

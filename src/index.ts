@@ -26,7 +26,7 @@ export {
   gaussian,
   type ParamName,
   type Params,
-} from './model/params.js';
+} from './model/rnn/classic/params.js';
 export type { Kernel, Model } from './model/kernel.js';
 export {
   MODEL_TYPES,
@@ -66,10 +66,12 @@ export type { Network, Sampler } from './model/network.js';
 export { createNetwork, classicNetwork, networkKernelName, type NetworkOptions } from './model/networks.js';
 export { createStackNetwork, stackWeights, outputForward, outputBackward, type StackWeights } from './model/stack.js';
 export { sigmoid } from './math/sigmoid.js';
-export { referenceKernel, forward, backward } from './model/reference.js';
-export { jsKernel } from './model/jsKernel.js';
-export { wasmKernel, wasmKernelWithThreads, wasmSimdAvailable, WASM_MAX_BYTES } from './model/wasmKernel.js';
+export { referenceKernel, forward, backward } from './model/rnn/classic/reference.js';
+export { jsKernel } from './model/rnn/classic/jsKernel.js';
+export { wasmKernel, wasmKernelWithThreads, wasmSimdAvailable, WASM_MAX_BYTES } from './model/rnn/classic/wasmKernel.js';
 export type { MatrixThreads } from './model/batched/threads.js';
+export { browserThreadsAvailable, createBrowserMatrixThreads } from './model/batched/browserThreads.js';
+export type { PoolWorker } from './model/batched/browserThreads.js';
 export {
   trainingMemoryBytes,
   rnnActivations,

@@ -10,7 +10,7 @@ import { requireScalarValues, vocabularyFromChars, type Vocabulary } from '../co
 import { CheckpointError, CorpusError } from '../errors.js';
 import { ConfigError } from '../errors.js';
 import { familyOf, modelParams, torchTable } from '../model/families.js';
-import { PARAM_NAMES, paramShapes, paramsView, type Params } from '../model/params.js';
+import { PARAM_NAMES, paramShapes, paramsView, type Params } from '../model/rnn/classic/params.js';
 import { isClassicSpec, resolveModelSpec, type ModelSpec, type ResolvedModelSpec } from '../model/spec.js';
 import { tensorOf, type ModelParams } from '../model/tensors.js';
 import { CHECKPOINT_FORMAT, checkpointVersion, type ModelSnapshot } from './format.js';

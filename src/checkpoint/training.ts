@@ -7,7 +7,7 @@ import type { Evaluation } from '../operators/evaluateEvery.js';
 import type { SampledStep } from '../operators/sampleEvery.js';
 import type { TrainingStep } from '../operators/step.js';
 import { stateSize } from '../model/families.js';
-import { copyParams } from '../model/params.js';
+import { copyParams } from '../model/rnn/classic/params.js';
 import { classicSpec, isClassicSpec, type ResolvedModelSpec } from '../model/spec.js';
 import type { ModelParams } from '../model/tensors.js';
 import type { RandomState } from '../model/rng.js';

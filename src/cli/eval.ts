@@ -10,7 +10,7 @@ export const EVAL_FLAGS: readonly FlagSpec[] = [
   { name: 'checkpoint', kind: 'string', value: 'FILE', help: 'the model: a checkpoint (.json) or a .safetensors file (required)' },
   { name: 'corpus', kind: 'string', value: 'FILE', help: 'UTF-8 text to measure the model on (required)' },
   { name: 'json', kind: 'boolean', help: 'print one JSON line instead of text' },
-  { name: 'help', kind: 'boolean', help: 'show this help' },
+  { name: 'help', kind: 'boolean', help: 'show this help (also -h)' },
 ];
 
 export const EVAL_HELP = formatHelp(

@@ -2,11 +2,11 @@
 // machine's limit, and the kernel's own limit (WebAssembly's 4 GiB), with `--kernel auto` falling back
 // to the JavaScript kernel when a model does not fit WebAssembly memory.
 import { totalmem } from 'node:os';
-import { jsKernel } from '../model/jsKernel.js';
+import { jsKernel } from '../model/rnn/classic/jsKernel.js';
 import type { Kernel } from '../model/kernel.js';
 import { formatBytes, MAX_ARRAY_LENGTH, rnnActivations, trainingMemoryBytes } from '../model/memory.js';
 import { modelParameterCount } from '../model/families.js';
-import { parameterCount } from '../model/params.js';
+import { parameterCount } from '../model/rnn/classic/params.js';
 import { isClassicSpec, type ResolvedModelSpec } from '../model/spec.js';
 import { stackNetworkNumbers } from '../model/stack.js';
 import { UsageError } from './args.js';

@@ -16,12 +16,12 @@ export type Command = (argv: readonly string[], io: CommandIO) => Promise<number
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   train: { run: trainCommand, summary: 'train a model on a text file (checkpoints, resume, validation)' },
   sample: { run: sampleCommand, summary: 'generate text from a checkpoint or .safetensors model' },
-  export: { run: exportCommand, summary: 'write a checkpoint as .safetensors (for PyTorch, numpy, ...)' },
   eval: { run: evalCommand, summary: "measure a model's loss on a text (nats and bits per character)" },
+  export: { run: exportCommand, summary: 'write a checkpoint as .safetensors (for PyTorch, numpy, ...) or back as JSON' },
 };
 
 function mainHelp(): string {
-  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)}${c.summary}`);
+  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)}${c.summary}`);
   return [
     'usage: min-char-rnn <command> [options]',
     '',
@@ -29,6 +29,10 @@ function mainHelp(): string {
     '',
     'commands:',
     ...rows,
+    '',
+    'options:',
+    `  ${'--version'.padEnd(12)}print the version (also -V)`,
+    `  ${'--help'.padEnd(12)}show this help (also -h, or \`min-char-rnn help\`)`,
     '',
     'Run `min-char-rnn <command> --help` (or `min-char-rnn help <command>`) for the options of a command.',
     '',

@@ -17,7 +17,7 @@ import { createNetwork } from '../model/networks.js';
 import type { ModelParams } from '../model/tensors.js';
 import { isClassicSpec, resolveModelSpec, type ModelType, type Precision, type ResolvedModelSpec } from '../model/spec.js';
 import { defaultKernel } from '../model/kernels.js';
-import { jsKernel } from '../model/jsKernel.js';
+import { jsKernel } from '../model/rnn/classic/jsKernel.js';
 import { heldOutLoss, type Evaluation } from '../operators/evaluateEvery.js';
 import { createOptimizer, resolveOptimizerSpec, type OptimizerSpec } from '../optimizers/registry.js';
 import { trainingOptimizerSpec, type ResumeState, type TrainConfig } from '../pipeline/train.js';

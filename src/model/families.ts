@@ -6,7 +6,7 @@ import { ConfigError } from '../errors.js';
 import type { ModelFamily } from './cell.js';
 import { gruFamily } from './gru/cell.js';
 import { lstmFamily } from './lstm/cell.js';
-import { initParams, paramsView, type Params } from './params.js';
+import { initParams, paramsView, type Params } from './rnn/classic/params.js';
 import { rnnFamily } from './rnn/cell.js';
 import { isClassicSpec, resolveModelSpec, type ModelSpec, type ModelType, type ResolvedModelSpec } from './spec.js';
 import { layoutTensors, tensorSize, type ModelParams, type TensorShape } from './tensors.js';

@@ -1,6 +1,6 @@
 // Dimension key: H = hiddenSize, V = vocabSize, T = seqLength (window length).
 import type { Network } from './network.js';
-import type { Params } from './params.js';
+import type { Params } from './rnn/classic/params.js';
 import type { ResolvedModelSpec } from './spec.js';
 
 /**

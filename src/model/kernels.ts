@@ -1,8 +1,8 @@
 import { ConfigError } from '../errors.js';
-import { jsKernel } from './jsKernel.js';
+import { jsKernel } from './rnn/classic/jsKernel.js';
 import type { Kernel } from './kernel.js';
-import { referenceKernel } from './reference.js';
-import { wasmKernel, wasmSimdAvailable } from './wasmKernel.js';
+import { referenceKernel } from './rnn/classic/reference.js';
+import { wasmKernel, wasmSimdAvailable } from './rnn/classic/wasmKernel.js';
 
 /**
  * The names {@link kernelByName} accepts: `auto` (the fastest this runtime has), `wasm` (WebAssembly

@@ -5,7 +5,7 @@ import { windows, type WindowCursor } from '../corpus/windows.js';
 import { ConfigError, requireInteger, requirePositive } from '../errors.js';
 import type { Kernel } from '../model/kernel.js';
 import { initModel, matchesTable } from '../model/families.js';
-import { copyParams } from '../model/params.js';
+import { copyParams } from '../model/rnn/classic/params.js';
 import type { RandomState } from '../model/rng.js';
 import { resolveModelSpec, type ModelSpec, type ResolvedModelSpec } from '../model/spec.js';
 import type { ModelParams } from '../model/tensors.js';

@@ -6,7 +6,14 @@ import type { StudioSettings } from './settings.js';
 /** What the page asks of the worker. */
 export type StudioCommand =
   /** Train on `text`: a new run, or the loaded checkpoint's run continued (`fromCheckpoint`). */
-  | { readonly type: 'start'; readonly text: string; readonly settings: StudioSettings; readonly fromCheckpoint: boolean }
+  | {
+      readonly type: 'start';
+      readonly text: string;
+      readonly settings: StudioSettings;
+      readonly fromCheckpoint: boolean;
+      /** Threads for the LSTM/GRU products (the page's worker; default 1): used where the page is cross-origin isolated. */
+      readonly threads?: number;
+    }
   | { readonly type: 'pause' }
   | { readonly type: 'resume' }
   | { readonly type: 'stop' }
@@ -62,6 +69,8 @@ export type StudioEvent =
   | { readonly type: 'checkpoint-loaded'; readonly name: string; readonly summary: CheckpointSummary }
   | { readonly type: 'file'; readonly name: string; readonly mime: string; readonly bytes: ArrayBuffer }
   | { readonly type: 'generated'; readonly text: string; readonly done: boolean }
+  /** The threads a starting run computes on (1 for the classic RNN, and where the page is not isolated), and why. */
+  | { readonly type: 'threads'; readonly threads: number; readonly note: string }
   /** Something went wrong. The session is still usable; `phase` events say what state it is in. */
   | { readonly type: 'error'; readonly message: string };
 

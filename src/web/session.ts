@@ -19,6 +19,7 @@ import { createCorpus, type Corpus } from '../corpus/corpus.js';
 import { defaultValidationFraction, splitCorpus } from '../corpus/split.js';
 import type { Vocabulary } from '../corpus/vocabulary.js';
 import { generate } from '../model/generate.js';
+import type { Kernel } from '../model/kernel.js';
 import { isClassicSpec, resolveModelSpec, type ResolvedModelSpec } from '../model/spec.js';
 import type { ModelParams } from '../model/tensors.js';
 import type { Evaluation } from '../operators/evaluateEvery.js';
@@ -99,6 +100,15 @@ interface Run {
   lastSmoothLoss: number;
 }
 
+/** How a session computes. */
+export interface StudioSessionOptions {
+  /**
+   * The kernel for a run, asked each time training starts or resumes (the page's worker gives one
+   * with its pool of threads); `undefined` trains on the default kernel.
+   */
+  readonly kernel?: () => Kernel | undefined;
+}
+
 /**
  * The training session of the studio as an operator from commands to events.
  *
@@ -118,12 +128,13 @@ interface Run {
  * command$.next({ type: 'start', text: 'hello world. '.repeat(100), settings, fromCheckpoint: false });
  * ```
  *
+ * @param options How to compute: `kernel`, asked at every start and resume (default: the default kernel).
  * @returns An operator turning commands into the events the page shows.
  */
-export function studioSession(): OperatorFunction<StudioCommand, StudioEvent> {
+export function studioSession(options: StudioSessionOptions = {}): OperatorFunction<StudioCommand, StudioEvent> {
   return (command$) =>
     new Observable<StudioEvent>((subscriber) => {
-      const session = new Session((e) => subscriber.next(e));
+      const session = new Session((e) => subscriber.next(e), options.kernel ?? (() => undefined));
       const subscription = command$.subscribe({
         next: (c) => session.handle(c),
         error: (e: unknown) => subscriber.error(e),
@@ -144,7 +155,10 @@ class Session {
   private source: 'run' | 'loaded' | undefined;
   private generation: Subscription | undefined;
 
-  constructor(private readonly emit: (e: StudioEvent) => void) {}
+  constructor(
+    private readonly emit: (e: StudioEvent) => void,
+    private readonly kernel: () => Kernel | undefined,
+  ) {}
 
   handle(c: StudioCommand): void {
     try {
@@ -280,7 +294,9 @@ class Session {
   /** Subscribes the pipeline for `run` from its `base`. */
   private launch(run: Run): void {
     const { params, resume } = run.base;
+    const kernel = this.kernel();
     const config: TrainConfig = {
+      ...(kernel ? { kernel } : {}),
       model: run.model,
       batchSize: run.batchSize,
       seqLength: run.seqLength,

@@ -251,3 +251,24 @@ export function mainThreadTasks(trace: Uint8Array | undefined, pageUrl: string):
       return { wallMs: (task.dur ?? 0) / 1000, cpuMs: (task.tdur ?? task.dur ?? 0) / 1000, what };
     });
 }
+
+/** A control's text. */
+export const textOf = (page: Page, selector: string): Promise<string> => page.$eval(selector, (el) => el.textContent ?? '');
+
+/** Sets a control's value as a user would, firing `input` and `change`. */
+export async function setValue(page: Page, selector: string, value: string): Promise<void> {
+  await page.$eval(
+    selector,
+    (el, v) => {
+      (el as unknown as { value: string }).value = v; // runs in the page; this file compiles without DOM types
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    value,
+  );
+}
+
+/** Waits until the studio's `#phase` says `phase`. */
+export async function waitForPhase(page: Page, phase: string, timeout = 60_000): Promise<void> {
+  await page.waitForFunction(`document.getElementById('phase').textContent === ${JSON.stringify(phase)}`, { timeout, polling: 20 });
+}

@@ -15,6 +15,9 @@ import {
   openPage,
   PROJECT_ROOT,
   serveStatic,
+  setValue,
+  textOf,
+  waitForPhase,
   type Chromium,
   type OpenedPage,
   type StaticServer,
@@ -26,28 +29,10 @@ const PUBLIC_IDS = [
   'iteration', 'smooth-loss', 'chars-per-second', 'samples', 'chart', 'download-checkpoint', 'load-checkpoint', 'error',
 ];
 
-const textOf = (page: Page, selector: string): Promise<string> => page.$eval(selector, (el) => el.textContent ?? '');
 const iterationOf = async (page: Page): Promise<number> => Number(await textOf(page, '#iteration'));
-
-/** Sets a control's value as a user would, firing `input` and `change`. */
-async function setValue(page: Page, selector: string, value: string): Promise<void> {
-  await page.$eval(
-    selector,
-    (el, v) => {
-      (el as HTMLInputElement).value = v;
-      el.dispatchEvent(new Event('input', { bubbles: true }));
-      el.dispatchEvent(new Event('change', { bubbles: true }));
-    },
-    value,
-  );
-}
 
 async function waitForIteration(page: Page, atLeast: number, timeout = 120_000): Promise<void> {
   await page.waitForFunction((n) => Number(document.getElementById('iteration')!.textContent) >= n, { timeout, polling: 50 }, atLeast);
-}
-
-async function waitForPhase(page: Page, phase: string): Promise<void> {
-  await page.waitForFunction((p) => document.getElementById('phase')!.textContent === p, { timeout: 60_000, polling: 20 }, phase);
 }
 
 describe('studio in Chromium', function () {

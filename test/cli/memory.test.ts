@@ -5,10 +5,10 @@ import { checkMemory, memoryLimit } from '../../src/cli/memoryCheck.js';
 import { parseTrainOptions } from '../../src/cli/train.js';
 import { planTraining, type TrainOptions } from '../../src/cli/trainPlan.js';
 import type { Kernel } from '../../src/model/kernel.js';
-import { jsKernel } from '../../src/model/jsKernel.js';
+import { jsKernel } from '../../src/model/rnn/classic/jsKernel.js';
 import { formatBytes, rnnActivations, trainingMemoryBytes } from '../../src/model/memory.js';
-import { parameterCount } from '../../src/model/params.js';
-import { WASM_MAX_BYTES, wasmKernel } from '../../src/model/wasmKernel.js';
+import { parameterCount } from '../../src/model/rnn/classic/params.js';
+import { WASM_MAX_BYTES, wasmKernel } from '../../src/model/rnn/classic/wasmKernel.js';
 import { readJson, removeDir, runCli, tempDir, TINY_TEXT, writeText } from './helpers.js';
 
 const base = { vocabSize: 65, seqLength: 25, optimizerSlots: 1, validation: true, checkpoints: true } as const;

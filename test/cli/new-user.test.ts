@@ -143,9 +143,35 @@ describe('train: what a new user meets', function () {
       expect(r.stdout).to.match(/^usage: min-char-rnn train \[options\]/);
     }
     expect((await cli(['sample', '-h'], dir)).stdout).to.match(/^usage: min-char-rnn sample/);
-    expect((await cli(['help'], dir)).stdout).to.match(/^usage: min-char-rnn <command>/);
+    const mainHelp = [
+      'usage: min-char-rnn <command> [options]',
+      '',
+      'Character-level language models (the classic min-char-rnn, LSTM, GRU) trained as a streaming RxJS pipeline.',
+      '',
+      'commands:',
+      '  train       train a model on a text file (checkpoints, resume, validation)',
+      '  sample      generate text from a checkpoint or .safetensors model',
+      "  eval        measure a model's loss on a text (nats and bits per character)",
+      '  export      write a checkpoint as .safetensors (for PyTorch, numpy, ...) or back as JSON',
+      '',
+      'options:',
+      '  --version   print the version (also -V)',
+      '  --help      show this help (also -h, or `min-char-rnn help`)',
+      '',
+      'Run `min-char-rnn <command> --help` (or `min-char-rnn help <command>`) for the options of a command.',
+      '',
+    ].join('\n');
+    for (const args of [['help'], ['--help'], ['-h']]) expect((await cli(args, dir)).stdout, args.join(' ')).to.equal(mainHelp);
+    for (const command of ['train', 'sample', 'eval', 'export']) {
+      for (const args of [[command, '-h'], [command, '--help'], ['help', command]]) {
+        const r = await cli(args, dir);
+        expect(r.status, args.join(' ')).to.equal(0);
+        expect(r.stdout, args.join(' ')).to.match(new RegExp(`^usage: min-char-rnn ${command} `));
+        expect(r.stdout, args.join(' ')).to.match(/^  --help +show this help \(also -h\)$/m);
+      }
+    }
     const unknown = await cli(['help', 'nope'], dir);
-    expect([unknown.status, unknown.stderr]).to.deep.equal([2, 'min-char-rnn: unknown command "nope" (commands: train, sample, export, eval)\n']);
+    expect([unknown.status, unknown.stderr]).to.deep.equal([2, 'min-char-rnn: unknown command "nope" (commands: train, sample, eval, export)\n']);
 
     const zero = await cli(['train', '--corpus', corpus, ...SMALL, '--iterations', '0'], dir);
     expect(zero.status).to.equal(0);

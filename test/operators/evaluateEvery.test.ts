@@ -11,7 +11,7 @@ import {
   trainingSteps,
   train,
 } from '../../src/index.js';
-import { createScratch } from '../../src/model/reference.js';
+import { createScratch } from '../../src/model/rnn/classic/reference.js';
 
 const TEXT = 'the cat sat on the mat. the dog sat on the log. '.repeat(12);
 

@@ -6,11 +6,10 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { requireInteger } from '../../errors.js';
 import type { Precision } from '../spec.js';
 import type { WasmMemory } from '../wasmApi.js';
-import type { GemmArgs, MatrixThreads } from './threads.js';
-import { ACTIVE, ATTACH, DETACH, DONE, ERROR, GEMM, ID, OP, READY, SEQ, SLOT } from './threadProtocol.js';
+import { driveThreads } from './threadDriver.js';
+import type { MatrixThreads } from './threads.js';
+import { READY, SLOT } from './threadProtocol.js';
 
-/** How long a job may take before the pool gives up on its workers (a window's product takes ms). */
-const JOB_TIMEOUT_MS = 120_000;
 
 /** A single thread: the caller does everything. */
 const ONE_THREAD: MatrixThreads = {
@@ -54,9 +53,7 @@ export function createMatrixThreads(threads: number): MatrixThreads {
     pool.push(worker);
     ports.push(port1);
   }
-  let closed = false;
   const close = (): void => {
-    closed = true;
     for (const w of pool) void w.terminate();
     for (const p of ports) p.close();
   };
@@ -70,59 +67,9 @@ export function createMatrixThreads(threads: number): MatrixThreads {
     Atomics.wait(ctrl, READY, ready, 100);
   }
 
-  let seq = Atomics.load(ctrl, SEQ);
-  const dispatch = (op: number, id: number): void => {
-    if (closed) throw new Error('the thread pool is closed');
-    ctrl[OP] = op;
-    ctrl[ID] = id;
-    seq = (seq + 1) | 0;
-    Atomics.store(ctrl, SEQ, seq);
-    Atomics.notify(ctrl, SEQ);
+  // A float32 memory goes with a word saying so (the workers then run gemm32.wat on it).
+  const post = (memory: WasmMemory, precision?: Precision): void => {
+    for (const p of ports) p.postMessage(precision === 'f32' ? { memory, precision } : memory);
   };
-  const finish = (): void => {
-    const since = Date.now();
-    for (let t = 1; t <= workers; t++) {
-      for (let d = Atomics.load(ctrl, SLOT * t + DONE); d !== seq; d = Atomics.load(ctrl, SLOT * t + DONE)) {
-        if (Date.now() - since > JOB_TIMEOUT_MS) {
-          close();
-          throw new Error(`worker threads stopped answering (worker ${t} busy for ${JOB_TIMEOUT_MS / 1000} s)`);
-        }
-        Atomics.wait(ctrl, SLOT * t + DONE, d, 1000);
-      }
-    }
-    if (Atomics.exchange(ctrl, ERROR, 0) !== 0) throw new Error('a worker thread failed its part of a matrix product');
-  };
-
-  let nextId = 1;
-  return {
-    threads,
-    float32: true,
-    attach(memory: WasmMemory, precision?: Precision) {
-      const id = nextId++;
-      // A float32 memory goes with a word saying so (the workers then run gemm32.wat on it).
-      for (const p of ports) p.postMessage(precision === 'f32' ? { memory, precision } : memory);
-      dispatch(ATTACH, id);
-      finish();
-      return id;
-    },
-    detach(id) {
-      if (closed) return;
-      dispatch(DETACH, id);
-      finish();
-    },
-    run(id, parts: readonly GemmArgs[], own) {
-      for (let t = 1; t <= workers; t++) {
-        const part = parts[t - 1];
-        ctrl[SLOT * t + ACTIVE] = part ? 1 : 0;
-        if (part) ctrl.set(part, SLOT * t);
-      }
-      dispatch(GEMM, id);
-      try {
-        own();
-      } finally {
-        finish();
-      }
-    },
-    close,
-  };
+  return driveThreads(ctrl, threads, ['worker threads', 'a worker thread'], post, close, true);
 }

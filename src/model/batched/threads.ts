@@ -4,7 +4,7 @@
 // computed (matrix.ts, gemm.wat), so 1 and N threads give the same bits.
 //
 // This file is free of Node APIs; the threads themselves come from a MatrixThreads implementation:
-// worker_threads in Node (node/threads.ts), none yet in browsers (one thread there).
+// worker_threads in Node (nodeThreads.ts), Web Workers in a cross-origin isolated page (browserThreads.ts).
 import type { Precision } from '../spec.js';
 import type { WasmMemory } from '../wasmApi.js';
 import type { MatrixOps } from './matrix.js';

@@ -4,12 +4,12 @@
 ;; Dimension key: H = hiddenSize, V = vocabSize, T = window length.
 ;;
 ;; `npm run build` assembles the kernel's .wat files (scripts/build-wasm.mjs, with wabt) into the byte
-;; arrays src/model/wasmKernel.ts embeds; nothing is read from disk at run time. Two modules over one
+;; arrays src/model/rnn/classic/wasmKernel.ts embeds; nothing is read from disk at run time. Two modules over one
 ;; memory, each under the 4 kB Chrome compiles synchronously on a browser's main thread (so that
 ;; `createModel` stays synchronous): forward.wat (the forward pass and sampling) and backward.wat
 ;; (backpropagation, Adagrad, clipping).
 ;;
-;; The host owns the memory and its layout (src/model/fast.ts, wasmKernel.ts): it passes offsets
+;; The host owns the memory and its layout (src/model/rnn/classic/fast.ts, wasmKernel.ts): it passes offsets
 ;; counted in f64 elements (i32 elements for inputs and targets), which become byte addresses here.
 ;;
 ;; Numbers: wasm has no fused multiply-add and no fast-math, so every product and sum is an IEEE one

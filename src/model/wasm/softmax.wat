@@ -2,7 +2,7 @@
 ;; in ps becomes softmax probabilities in place, and the window's loss Σ_t −ln p_t[targets_t] is
 ;; returned. exp and log are the snippets in src/math/wasm/ (spliced in at build time), the same bits
 ;; as src/math/elementary.ts's exp and log, so this module gives the numbers the JavaScript softmax in
-;; src/model/reference.ts gives: same operations, same order (the row's sum and the loss are summed in
+;; src/model/rnn/classic/reference.ts gives: same operations, same order (the row's sum and the loss are summed in
 ;; order, one element at a time; only the elementwise work is in pairs). Its own module, so each of the
 ;; kernel's modules stays under the 4 kB Chrome compiles synchronously on a browser's main thread.
 ;; Dimension key: V = vocabSize, T = window length.

@@ -10,6 +10,11 @@ import { connectStudioWorker } from './bridge.js';
 import { buildSettingsForm } from './form.js';
 
 const MAX_SAMPLES = 50;
+/** Threads the page may choose: shared memory needs cross-origin isolation (COOP and COEP headers). */
+const ISOLATED = self.crossOriginIsolated === true;
+const MAX_THREADS = 16;
+/** Past a few threads the products of a window split too thin to gain; each thread is a worker. */
+const DEFAULT_THREADS = Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8));
 const CHART_EVERY_MS = 500;
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -47,6 +52,7 @@ function refreshControls(): void {
   $('phase').textContent = phase;
   form.lock({ running, fixedByCheckpoint: continueLoaded });
   for (const id of ['corpus', 'corpus-choice', 'corpus-file']) ($(id) as HTMLInputElement).disabled = running;
+  ($('thread-count') as HTMLInputElement).disabled = running || !ISOLATED;
   $('forget-checkpoint').hidden = !continueLoaded || running;
 }
 
@@ -184,6 +190,10 @@ worker.on('generated').subscribe((e) => {
   $('generated').append(e.text);
   if (e.done) $<HTMLButtonElement>('stop-generating').disabled = true;
 });
+worker.on('threads').subscribe((e) => {
+  $('threads').textContent = String(e.threads);
+  $('threads-note').textContent = e.note;
+});
 worker.on('error').subscribe((e) => {
   flush();
   showError(capitalized(e.message));
@@ -210,6 +220,44 @@ function onCheckpointLoaded(name: string, summary: CheckpointSummary): void {
   refreshControls();
 }
 
+// ---- threads ----------------------------------------------------------------------------------------
+/** The `#thread-count` field, checked like the settings. */
+function chosenThreads(): number {
+  const raw = $<HTMLInputElement>('thread-count').value.trim();
+  const n = Number(raw);
+  if (raw === '' || !Number.isSafeInteger(n) || n < 1 || n > MAX_THREADS) {
+    throw new Error(`Threads must be a whole number from 1 to ${MAX_THREADS}, got ${raw === '' ? 'nothing' : JSON.stringify(raw)}.`);
+  }
+  return n;
+}
+
+/** Until a run says how many it uses: what Start would use. */
+function previewThreads(): void {
+  if (phase === 'running' || phase === 'paused') return;
+  const rnn = form.control('modelType').value === 'rnn';
+  let n = 1;
+  try {
+    n = ISOLATED && !rnn ? chosenThreads() : 1;
+  } catch {
+    return;
+  }
+  $('threads').textContent = String(n);
+  $('threads-note').textContent = !ISOLATED
+    ? 'one thread: this page is not cross-origin isolated'
+    : rnn
+      ? 'the classic RNN computes on one thread'
+      : `for the LSTM and GRU, up to ${navigator.hardwareConcurrency || 1} cores`;
+}
+
+{
+  const input = $<HTMLInputElement>('thread-count');
+  input.value = String(ISOLATED ? DEFAULT_THREADS : 1);
+  input.disabled = !ISOLATED;
+  input.addEventListener('input', previewThreads);
+  form.control('modelType').addEventListener('change', previewThreads);
+  previewThreads();
+}
+
 // ---- commands -------------------------------------------------------------------------------------
 /** Runs a user action; a problem it finds in the input is shown instead of sent. */
 function act(action: () => void): void {
@@ -233,7 +281,7 @@ $('start').addEventListener('click', () =>
     const text = ($('corpus') as HTMLTextAreaElement).value;
     if (text.length === 0) throw new Error('The training text is empty: paste some text, open a file or choose a corpus.');
     const settings = form.read();
-    worker.send({ type: 'start', text, settings, fromCheckpoint: continueLoaded });
+    worker.send({ type: 'start', text, settings, fromCheckpoint: continueLoaded, threads: chosenThreads() });
   }),
 );
 $('pause').addEventListener('click', () => act(() => worker.send({ type: 'pause' })));

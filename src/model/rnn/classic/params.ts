@@ -1,9 +1,9 @@
 // Dimension key: H = hiddenSize, V = vocabSize, T = seqLength.
 import seedrandom from 'seedrandom';
-import { requireInteger } from '../errors.js';
-import { cos, log } from '../math/elementary.js';
-import { classicSpec } from './spec.js';
-import { layoutTensors, type ModelParams } from './tensors.js';
+import { requireInteger } from '../../../errors.js';
+import { cos, log } from '../../../math/elementary.js';
+import { classicSpec } from '../../spec.js';
+import { layoutTensors, type ModelParams } from '../../tensors.js';
 
 /** The five parameter tensors, in the order they are laid out in the flat buffer. */
 export const PARAM_NAMES = ['Wxh', 'Whh', 'Why', 'bh', 'by'] as const;

@@ -8,9 +8,9 @@
 // - the weight gradients dWhy and dWhh summed over the whole window at the end (a matrix product,
 //   `gemmTN`) instead of updated row by row at every step: each block of eight sums stays in registers.
 // The fallback where WebAssembly SIMD is missing; the wasm kernel is the same design with two lanes.
-import type { Kernel } from './kernel.js';
-import { batchedNetworkBytes, batchedNetworkFor, batchedSupports } from './batched/network.js';
-import { tanhInPlace } from '../math/elementary.js';
+import type { Kernel } from '../../kernel.js';
+import { batchedNetworkBytes, batchedNetworkFor, batchedSupports } from '../../batched/network.js';
+import { tanhInPlace } from '../../../math/elementary.js';
 import { createFastModel, fastLayout, fastMemory, offsetIn, type FastMemory, type FastOps } from './fast.js';
 
 /**

@@ -7,9 +7,9 @@
 // by offsets. The softmax and the loss are computed here, in the reference's expressions with exp and
 // log from src/math/elementary.ts, unless the ops bring their own (the wasm kernel's softmax.wat, whose
 // exp and log give the same bits).
-import { clipInPlace } from './clip.js';
-import { log } from '../math/elementary.js';
-import { checkWindowLength, type Kernel, type Model } from './kernel.js';
+import { clipInPlace } from '../../clip.js';
+import { log } from '../../../math/elementary.js';
+import { checkWindowLength, type Kernel, type Model } from '../../kernel.js';
 import { parameterCount, paramsView, type Params } from './params.js';
 import { softmaxInPlace } from './reference.js';
 

@@ -1,8 +1,8 @@
 // The reference kernel: the classic min-char-rnn lossFun written for reading, not speed. Every faster
 // kernel is tested against it. Dimension key: H = hiddenSize, V = vocabSize, T = window length.
-import { checkWindowLength, type Kernel, type Model } from './kernel.js';
+import { checkWindowLength, type Kernel, type Model } from '../../kernel.js';
 import { paramsView, type Params } from './params.js';
-import { exp, log, tanh } from '../math/elementary.js';
+import { exp, log, tanh } from '../../../math/elementary.js';
 
 /** Scratch buffers for one window; sized once, reused for every window. */
 export interface Scratch {

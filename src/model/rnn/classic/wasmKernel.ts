@@ -1,17 +1,17 @@
-// The WebAssembly SIMD kernel: the numerical work in wasm/forward.wat, wasm/backward.wat and
-// wasm/softmax.wat (f64x2: two doubles per instruction; exp and log from src/math/wasm/, the same bits
+// The WebAssembly SIMD kernel: the numerical work in src/model/wasm/forward.wat, backward.wat and
+// softmax.wat (f64x2: two doubles per instruction; exp and log from src/math/wasm/, the same bits
 // as src/math/elementary.ts's). Dimension key: H = hiddenSize, V = vocabSize.
 //
 // The three modules are assembled from their .wat files at build time and embedded as bytes
-// (wasm/kernelBytes.ts), so they load the same way in Node and in a browser, with no file read and no
+// (src/model/wasm/kernelBytes.ts), so they load the same way in Node and in a browser, with no file read and no
 // fetch. Each is under the 4 kB that Chrome (before 114) allows to compile synchronously on the main
 // thread, which is what lets `createModel` stay synchronous; all are instantiated over one memory.
-import type { Kernel } from './kernel.js';
+import type { Kernel } from '../../kernel.js';
 import { createFastModel, fastLayout, fastMemory, offsetIn, type FastLayout } from './fast.js';
-import { BACKWARD_WASM, FORWARD_WASM, SOFTMAX_WASM } from './wasm/kernelBytes.js';
-import { WASM_MAX_BYTES, WASM_PAGE, wasmApi, type WasmApi } from './wasmApi.js';
-import { batchedNetworkBytes, batchedNetworkFor, batchedSupports } from './batched/network.js';
-import type { MatrixThreads } from './batched/threads.js';
+import { BACKWARD_WASM, FORWARD_WASM, SOFTMAX_WASM } from '../../wasm/kernelBytes.js';
+import { WASM_MAX_BYTES, WASM_PAGE, wasmApi, type WasmApi } from '../../wasmApi.js';
+import { batchedNetworkBytes, batchedNetworkFor, batchedSupports } from '../../batched/network.js';
+import type { MatrixThreads } from '../../batched/threads.js';
 
 /** What forward.wat exports (offsets in f64 elements). */
 interface ForwardExports {
