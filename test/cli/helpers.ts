@@ -31,6 +31,12 @@ export function runCli(args: readonly string[], cwd: string, input?: string): Cl
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Exit 0 (stderr shown when not), and the result to go on with. */
+export function ok(r: CliResult): CliResult {
+  expect(r.status, r.stderr).to.equal(0);
+  return r;
+}
+
 /** Exit 2 with exactly one line on stderr (no stack trace) matching `pattern`, nothing on stdout. */
 export function expectUsageError(r: CliResult, pattern: RegExp): void {
   expect(r.status, r.stderr).to.equal(2);

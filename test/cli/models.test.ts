@@ -4,14 +4,9 @@ import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeCheckpoint, kernelByName, networkKernelName, tensorOf } from '../../src/index.js';
-import { DEFAULT_CORPUS, exited, jsonLines, linesOfType, readJson, removeDir, runCli, startCli, tempDir, type CliResult } from './helpers.js';
+import { DEFAULT_CORPUS, exited, jsonLines, linesOfType, ok, readJson, removeDir, runCli, startCli, tempDir, type CliResult } from './helpers.js';
 
 const SMALL = ['--hidden-size', '8', '--layers', '2', '--batch-size', '3', '--seq-length', '10', '--sample-every', '5', '--sample-length', '20', '--eval-every', '5'];
-
-function ok(r: CliResult): CliResult {
-  expect(r.status, r.stderr).to.equal(0);
-  return r;
-}
 
 function usageError(r: CliResult, pattern: RegExp): void {
   expect(r.status, r.stderr).to.equal(2);

@@ -4,14 +4,9 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expectUsageError, jsonLines, linesOfType, readJson, removeDir, runCli, tempDir, type CliResult } from './helpers.js';
+import { expectUsageError, jsonLines, linesOfType, ok, readJson, removeDir, runCli, tempDir } from './helpers.js';
 
 const SMALL = ['--hidden-size', '8', '--layers', '2', '--batch-size', '3', '--seq-length', '10', '--sample-every', '5', '--sample-length', '20', '--eval-every', '5'];
-
-function ok(r: CliResult): CliResult {
-  expect(r.status, r.stderr).to.equal(0);
-  return r;
-}
 
 describe('CLI --precision', function () {
   this.timeout(120_000);

@@ -1,15 +1,10 @@
 // train --threads: the lstm/gru products on several threads give the very output of one thread; the
 // start record and the model line say how many; a bad count is a usage error.
 import { expect } from 'chai';
-import { jsonLines, linesOfType, removeDir, runCli, tempDir, type CliResult } from './helpers.js';
+import { jsonLines, linesOfType, ok, removeDir, runCli, tempDir, type CliResult } from './helpers.js';
 
 // Sizes at which the recurrent and output products are large enough to be split between threads.
 const ARGS = ['train', '--hidden-size', '64', '--layers', '2', '--batch-size', '8', '--seq-length', '16', '--sample-every', '3', '--sample-length', '30', '--eval-every', '3', '--dropout', '0.1'];
-
-function ok(r: CliResult): CliResult {
-  expect(r.status, r.stderr).to.equal(0);
-  return r;
-}
 
 describe('CLI train --threads', function () {
   this.timeout(120_000);

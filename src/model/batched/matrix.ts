@@ -79,7 +79,8 @@ export function jsMatrixOps(f: Floats, ints: Int32Array): MatrixOps {
   };
 }
 
-const compiled: { plain?: object; shared?: object } = {};
+// Each module's bytes compiled once, then instantiated over every model's memory.
+const compiled = new WeakMap<Uint8Array, object>();
 
 /** True when this runtime has WebAssembly with 128-bit SIMD (asks `WebAssembly.validate` about gemm.wat). */
 export function wasmMatrixAvailable(): boolean {
@@ -92,14 +93,23 @@ export function wasmMatrixAvailable(): boolean {
 }
 
 /**
- * The building blocks in WebAssembly SIMD over `memory` (bit for bit {@link jsMatrixOps}); `shared`
- * says the memory is a shared one (the module then imports it as such).
+ * Instantiates one of the matrix modules (`bytes`, from wasm/kernelBytes.ts) over `memory`; the
+ * module is compiled on its first use.
  */
-export function wasmMatrixOps(memory: WasmMemory, shared = false): MatrixOps {
+export function instantiateMatrixOps(memory: WasmMemory, bytes: Uint8Array): MatrixOps {
   const api = wasmApi();
   if (api === undefined || !wasmMatrixAvailable()) {
     throw new Error('the batched wasm kernel needs WebAssembly with SIMD, which this runtime lacks');
   }
-  const module = shared ? (compiled.shared ??= new api.Module(GEMM_SHARED_WASM)) : (compiled.plain ??= new api.Module(GEMM_WASM));
+  let module = compiled.get(bytes);
+  if (module === undefined) compiled.set(bytes, (module = new api.Module(bytes)));
   return new api.Instance(module, { env: { memory } }).exports as MatrixOps;
+}
+
+/**
+ * The building blocks in WebAssembly SIMD over `memory` (bit for bit {@link jsMatrixOps}); `shared`
+ * says the memory is a shared one (the module then imports it as such).
+ */
+export function wasmMatrixOps(memory: WasmMemory, shared = false): MatrixOps {
+  return instantiateMatrixOps(memory, shared ? GEMM_SHARED_WASM : GEMM_WASM);
 }

@@ -8,8 +8,8 @@
 // products in turn, then C added when accumulating. So any blocking, and any split of C between
 // threads, gives every element the same bits.
 import { GEMM32_SHARED_WASM, GEMM32_WASM } from '../wasm/kernelBytes.js';
-import { wasmApi, type WasmMemory } from '../wasmApi.js';
-import { jsMatrixOps, wasmMatrixAvailable, type MatrixOps } from './matrix.js';
+import type { WasmMemory } from '../wasmApi.js';
+import { instantiateMatrixOps, jsMatrixOps, type MatrixOps } from './matrix.js';
 
 const r = Math.fround;
 
@@ -43,17 +43,10 @@ export function jsMatrixOps32(f: Float32Array, ints: Int32Array): MatrixOps {
   };
 }
 
-const compiled: { plain?: object; shared?: object } = {};
-
 /**
  * The float32 building blocks in WebAssembly SIMD over `memory` (bit for bit {@link jsMatrixOps32});
  * `shared` says the memory is a shared one.
  */
 export function wasmMatrixOps32(memory: WasmMemory, shared = false): MatrixOps {
-  const api = wasmApi();
-  if (api === undefined || !wasmMatrixAvailable()) {
-    throw new Error('the batched wasm kernel needs WebAssembly with SIMD, which this runtime lacks');
-  }
-  const module = shared ? (compiled.shared ??= new api.Module(GEMM32_SHARED_WASM)) : (compiled.plain ??= new api.Module(GEMM32_WASM));
-  return new api.Instance(module, { env: { memory } }).exports as MatrixOps;
+  return instantiateMatrixOps(memory, shared ? GEMM32_SHARED_WASM : GEMM32_WASM);
 }
